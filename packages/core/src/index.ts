@@ -1,3 +1,5 @@
-export * from './estate/types.ts';
+export * from './estate/index.ts';
+export * from './readiness/index.ts';
+export * from './shared/resources.ts';
 export * from './shared/result.ts';
 export * from './shared/tolerance.ts';
