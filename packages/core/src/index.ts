@@ -3,3 +3,4 @@ export * from './readiness/index.ts';
 export * from './shared/resources.ts';
 export * from './shared/result.ts';
 export * from './shared/tolerance.ts';
+export * from './consolidation/index.ts';

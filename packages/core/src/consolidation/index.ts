@@ -1,0 +1,2 @@
+export * from './place-onto.ts';
+export * from './types.ts';
