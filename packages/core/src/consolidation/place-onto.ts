@@ -1,15 +1,13 @@
 import type { Estate, Headroom, Machine, Workload } from '../estate/types.ts';
-import { addVectors, shortfallSize, shortfalls, usableCapacity, workloadDemand, ZERO } from './resources.ts';
 import {
-  type Placement,
-  type PlaceOntoOptions,
-  type PlaceOntoResult,
-  type PlaceOntoUnfit,
+  machineCapacity,
   RESOURCES,
   type Resource,
   type ResourceVector,
-  type Shortfall,
-} from './types.ts';
+  workloadDemand,
+} from '../shared/resources.ts';
+import { addVectors, shortfallSize, shortfalls, ZERO } from './resources.ts';
+import type { Placement, PlaceOntoOptions, PlaceOntoResult, PlaceOntoUnfit, Shortfall } from './types.ts';
 
 interface Slot {
   readonly machine: Machine;
@@ -62,7 +60,10 @@ export function placeOnto(
   const slots: Slot[] = machines.map((machine) => {
     const slot: Slot = {
       machine,
-      capacity: usableCapacity(machine, estate.policies.consolidation, headroom),
+      capacity: machineCapacity(machine, {
+        cpuOvercommit: estate.policies.consolidation.cpuOvercommit,
+        headroom,
+      }),
       used: ZERO,
       groups: new Set(),
       roles: new Set(),
@@ -146,7 +147,7 @@ function referenceScale(slots: readonly Slot[]): ResourceVector {
   };
   return {
     cpu: max('cpu'),
-    vcpus: max('vcpus'),
+    vcpu: max('vcpu'),
     memory: max('memory'),
     iops: max('iops'),
     network: max('network'),

@@ -5,17 +5,7 @@
  * capacities are `Infinity` in the estate model; the use of an unlimited resource is `null` here.
  */
 
-/**
- * The resources a host offers. `cpu` is cores in use (vcpus × cpuUtilization) against
- * cpuCores × headroom.cpu; `vcpus` is the overcommit rule (vcpus against cpuCores × cpuOvercommit);
- * `network` is in Mbps against networkGbps × 1000.
- */
-export type Resource = 'cpu' | 'vcpus' | 'memory' | 'iops' | 'network' | 'storage';
-
-export const RESOURCES: readonly Resource[] = ['cpu', 'vcpus', 'memory', 'iops', 'network', 'storage'];
-
-/** One number per resource. */
-export type ResourceVector = Readonly<Record<Resource, number>>;
+import type { Resource, ResourceVector } from '../shared/resources.ts';
 
 export interface Placement {
   readonly workload: string;
