@@ -1,4 +1,5 @@
 export * from './estate/index.ts';
+export * from './estate/rvtools.ts';
 export * from './readiness/index.ts';
 export * from './shared/resources.ts';
 export * from './shared/result.ts';
