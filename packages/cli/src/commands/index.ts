@@ -1,4 +1,6 @@
 import type { Command } from '../io.ts';
+import { assessCommand } from './assess.ts';
+import { validateCommand } from './validate.ts';
 
 /** Every command, in the order `--help` lists them. Each lives in its own file. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [validateCommand, assessCommand];

@@ -144,6 +144,7 @@ function issueMessage(issue: z.core.$ZodRawIssue): string {
       return `must be ${expected} (got ${describeValue(issue.input)})`;
     }
     case 'invalid_value':
+      if (issue.input === undefined) return 'is required';
       return issue.values.length === 1
         ? `must be ${JSON.stringify(issue.values[0])}`
         : `must be one of: ${issue.values.map((v) => String(v)).join(' | ')}`;
