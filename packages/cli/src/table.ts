@@ -6,7 +6,7 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+  return `${[line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}\n`;
 }
 
 /** A bar of `width` characters, filled to `fraction` (0..1, clamped). */
