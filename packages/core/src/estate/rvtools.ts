@@ -8,6 +8,7 @@
  * it and counts it as *assumed*; the report says so and carries the data confidence.
  */
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
+import { stringify } from 'yaml';
 import { err, ok, type Result } from '../shared/result.ts';
 
 /** A problem found in one of the CSV files. `row` is the file's line number (header = 1). */
@@ -917,4 +918,17 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
       notes,
     },
   });
+}
+
+/**
+ * The imported document as the YAML an estate file holds, with a comment saying where it
+ * came from. Reading it back with `parseEstate(text, 'yaml')` gives the imported estate.
+ */
+export function rvtoolsEstateYaml(document: RvtoolsEstateDocument): string {
+  const header = [
+    '# Estate imported from an RVTools export by `virtplan import rvtools`.',
+    '# provenance.notes says what was left out, defaulted, estimated or guessed: check it, then add',
+    '# what RVTools cannot know (criticality, phi, vendorSupport, RPO/RTO, iops, networkMbps, policies).',
+  ].join('\n');
+  return `${header}\n${stringify(document, { lineWidth: 0 })}`;
 }
