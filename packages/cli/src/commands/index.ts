@@ -1,7 +1,8 @@
 import type { Command } from '../io.ts';
 import { assessCommand } from './assess.ts';
 import { importCommand } from './import.ts';
+import { schemaCommand } from './schema.ts';
 import { validateCommand } from './validate.ts';
 
 /** Every command, in the order `--help` lists them. Each lives in its own file. */
-export const commands: readonly Command[] = [validateCommand, assessCommand, importCommand];
+export const commands: readonly Command[] = [validateCommand, assessCommand, importCommand, schemaCommand];
