@@ -3,7 +3,7 @@
  * cross-references. Every problem is reported at once, each with its path; nothing throws
  * for bad input.
  */
-import { parseDocument } from 'yaml';
+import { type Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { err, ok, type Result } from '../shared/result.ts';
 import { type EstateIssue, formatPath, type PathSegment } from './issues.ts';
@@ -59,13 +59,27 @@ function parseJson(text: string): Result<unknown, EstateIssue[]> {
 
 function parseYaml(text: string): Result<unknown, EstateIssue[]> {
   try {
-    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
-    if (doc.errors.length > 0) {
+    const lineCounter = new LineCounter();
+    // uniqueKeys off: the library's own check compares each key with every earlier key of its
+    // mapping (quadratic: 100,000 keys took minutes); duplicateKeys() checks in one pass.
+    // logLevel 'error': toJS would otherwise print warnings to the process's stderr.
+    const doc = parseDocument(text, {
+      uniqueKeys: false,
+      prettyErrors: true,
+      strict: true,
+      lineCounter,
+      logLevel: 'error',
+    });
+    const errors = [
+      ...doc.errors.map((e) => ({ message: e.message, line: e.linePos?.[0]?.line })),
+      ...duplicateKeys(doc, lineCounter),
+    ].sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
+    if (errors.length > 0) {
       const issues: EstateIssue[] = [];
       const seen = new Set<string>();
-      for (const e of doc.errors) {
+      for (const e of errors) {
         const reason = e.message.includes('call stack') ? 'nested too deeply' : e.message.split('\n')[0]!;
-        const line = e.linePos?.[0]?.line;
+        const line = e.line;
         const message = `not valid YAML: ${reason.replace(/ at line \d+, column \d+:?$/, '')}`;
         if (seen.has(message)) continue;
         seen.add(message);
@@ -89,6 +103,30 @@ function parseYaml(text: string): Result<unknown, EstateIssue[]> {
           : String(error);
     return err([{ path: '(root)', message: `not valid YAML: ${reason}`, severity: 'error' }]);
   }
+}
+
+/** Keys repeated within one mapping, as the yaml library reports them, found in linear time. */
+function duplicateKeys(doc: Document.Parsed, lineCounter: LineCounter): { message: string; line: number }[] {
+  const found: { message: string; line: number }[] = [];
+  const nullKey = Symbol('null key');
+  visit(doc, {
+    Map(_, map) {
+      const keys = new Set<unknown>();
+      for (const { key } of map.items) {
+        // As the library compares: scalars by value, other nodes by identity.
+        const identity = key === null ? nullKey : isScalar(key) ? key.value : key;
+        if (!keys.has(identity)) {
+          keys.add(identity);
+          continue;
+        }
+        const offset = isScalar(key) ? (key.range?.[0] ?? 0) : 0;
+        found.push({ message: 'Map keys must be unique', line: lineCounter.linePos(offset).line });
+        if (found.length >= MAX_SYNTAX_ISSUES) return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** Validates a plain value (already parsed) and normalises it. */
