@@ -8,6 +8,7 @@ import { findKubectl, kubectlKustomize } from './lib/kubectl.ts';
 import { kustomizationFile, podContainers, renderKustomization } from './lib/kustomize.ts';
 import { canConnect, type Endpoint, selectorMatches } from './lib/netpol.ts';
 import { parseQuantity } from './lib/quantity.ts';
+import { unknownFieldProblems } from './lib/strict-fields.ts';
 import { isKubeObject, type KubeObject, readYamlDocuments } from './lib/yaml-docs.ts';
 
 const K8S = resolve(import.meta.dirname, '../k8s');
@@ -200,6 +201,10 @@ describe.each([
     const { problems, objects } = renderKustomization(dir);
     expect(problems).toEqual([]);
     expect(objects.length).toBeGreaterThan(5);
+  });
+
+  it('uses no field the Kubernetes API does not know (kubectl apply validates strictly)', () => {
+    expect(unknownFieldProblems(renderKustomization(dir).objects)).toEqual([]);
   });
 
   describe.each(renderings(dir).map((r) => [r.name, r] as const))(

@@ -8,6 +8,7 @@ import { registeredKindCount, validateBuiltIn } from './lib/kube-schemas.ts';
 import { renderKustomization, strategicMerge } from './lib/kustomize.ts';
 import { canConnect, type Endpoint } from './lib/netpol.ts';
 import { parseQuantity } from './lib/quantity.ts';
+import { unknownFieldProblems } from './lib/strict-fields.ts';
 import type { KubeObject } from './lib/yaml-docs.ts';
 
 const deployment = (spec: Record<string, unknown>): KubeObject => ({
@@ -37,6 +38,23 @@ describe('validateBuiltIn', () => {
   it('rejects an apiVersion that does not serve the kind', () => {
     const hpa = { apiVersion: 'autoscaling/v3', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h' } };
     expect(validateBuiltIn(hpa)).toHaveLength(1);
+  });
+});
+
+describe('unknownFieldProblems', () => {
+  it('names a misspelt field and a wrongly typed one, and accepts a correct object', () => {
+    const good = deployment(validSpec);
+    const bad = structuredClone(good) as KubeObject & { spec: typeof validSpec & { replicas?: unknown } };
+    const container = bad.spec.template.spec.containers[0] as Record<string, unknown>;
+    container.securityContext = { readOnlyRootFileSystem: true };
+    bad.spec.replicas = '2';
+    expect(unknownFieldProblems([good])).toEqual([]);
+    expect(unknownFieldProblems([good, bad])).toEqual([
+      expect.stringMatching(
+        /^Deployment\/d: .*'"readOnlyRootFileSystem"' does not exist in type 'ISecurityContext'/,
+      ),
+      expect.stringMatching(/^Deployment\/d: .*not assignable to type 'number'/),
+    ]);
   });
 });
 
