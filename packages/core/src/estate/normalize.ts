@@ -14,7 +14,7 @@ import {
 } from './defaults.ts';
 import { findCycles } from './graph.ts';
 import { type EstateIssue, errorIssue } from './issues.ts';
-import type { EstateDocument } from './schema.ts';
+import { type EstateDocument, MAX_HOST_COUNT } from './schema.ts';
 import type { Criticality, DrPolicy, Estate, Link, Machine, Policies, Site, Workload } from './types.ts';
 import { CRITICALITIES } from './types.ts';
 
@@ -61,7 +61,17 @@ export function normalizeEstate(doc: EstateDocument): Result<Estate, EstateIssue
     };
   });
 
-  // Hosts -> machines
+  // Hosts -> machines. `count` multiplies: a few hundred bytes of hosts could otherwise
+  // expand into millions of machines (5 million took 22 s and 2.6 GB), so the total is bounded.
+  const totalMachines = doc.hosts.reduce((sum, h) => sum + (h.count ?? HOST_DEFAULTS.count), 0);
+  if (totalMachines > MAX_HOST_COUNT) {
+    return err([
+      errorIssue(
+        ['hosts'],
+        `the hosts expand into ${totalMachines} machines (count summed); the limit is ${MAX_HOST_COUNT}`,
+      ),
+    ]);
+  }
   const hostIds = new Map<string, number>(); // host id -> count
   const machines: Machine[] = [];
   const machineIndex = new Map<string, { hostIndex: number }>();
