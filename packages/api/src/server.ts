@@ -1,0 +1,86 @@
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { authenticate, type Principal } from './auth/keys.ts';
+import type { AppContext, RequestContext } from './context.ts';
+import { buildSchema } from './graphql/index.ts';
+import { createLoaders } from './services/loaders.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface YogaOptions {
+  readonly app: AppContext;
+  /** Anonymous requests act as a read-only caller of this organization (demo mode); null: keys only. */
+  readonly demoPrincipal: Principal | null;
+  /** Pre-filled GraphiQL headers (the demo key). */
+  readonly graphiqlHeaders?: string | undefined;
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="virtplan"' } },
+    },
+  });
+}
+
+const EXAMPLE_QUERY = `# Send your key as the header  Authorization: Bearer vpk_...  (Headers tab below).
+query Estates {
+  viewer { organization scope }
+  estates(first: 10) {
+    edges { node { id name revision readinessSummary { ready readyWithConditions unknown notReady } } }
+  }
+}
+`;
+
+/** The graphql-yoga instance: schema, authentication, masking, CSRF prevention, GraphiQL. */
+export function createYogaServer(
+  options: YogaOptions,
+): YogaServerInstance<Record<string, never>, RequestContext> {
+  const { app } = options;
+  return createYoga<Record<string, never>, RequestContext>({
+    schema: buildSchema(),
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    logging: false,
+    graphiql: {
+      title: 'virtplan API',
+      defaultQuery: EXAMPLE_QUERY,
+      ...(options.graphiqlHeaders ? { headers: options.graphiqlHeaders } : {}),
+    },
+    maskedErrors: {
+      maskError: (error, message) => {
+        const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+        if (error instanceof GraphQLError && !error.originalError) return error;
+        if (original instanceof GraphQLError) return original;
+        app.logger.error({ err: original }, 'unexpected error while serving a request');
+        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      },
+    },
+    plugins: [
+      // Requests with an Authorization header always get a CORS preflight, like those with the CSRF header.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
+    ],
+    context: async ({ request }): Promise<RequestContext> => {
+      const header = request.headers.get('authorization');
+      let principal: Principal;
+      if (header === null && options.demoPrincipal) {
+        principal = options.demoPrincipal;
+      } else {
+        const result = await authenticate(app.db, header);
+        if (!result.ok) {
+          throw unauthenticated(
+            result.reason === 'MISSING'
+              ? 'an API key is required: send the header Authorization: Bearer <key> (create one with `virtplan keys create`)'
+              : result.reason === 'MALFORMED'
+                ? 'the Authorization header must be `Bearer vpk_<id>_<secret>`'
+                : 'the API key is not valid (unknown, revoked or wrong)',
+          );
+        }
+        principal = result.principal;
+      }
+      return { ...app, principal, loaders: createLoaders(app.db, principal) };
+    },
+  });
+}
