@@ -5,3 +5,4 @@ export * from './shared/resources.ts';
 export * from './shared/result.ts';
 export * from './shared/tolerance.ts';
 export * from './consolidation/index.ts';
+export * from './dr/index.ts';
