@@ -50,6 +50,8 @@ export function createYogaServer(
       ...(options.graphiqlHeaders ? { headers: options.graphiqlHeaders } : {}),
     },
     maskedErrors: {
+      // Never the development extras (originalError, stack), whatever NODE_ENV says.
+      isDev: false,
       maskError: (error, message) => {
         const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
         if (error instanceof GraphQLError && !error.originalError) return error;

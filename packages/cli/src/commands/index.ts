@@ -1,8 +1,19 @@
 import type { Command } from '../io.ts';
 import { assessCommand } from './assess.ts';
 import { importCommand } from './import.ts';
+import { keysCommand } from './keys.ts';
+import { migrateCommand } from './migrate.ts';
 import { schemaCommand } from './schema.ts';
+import { serveCommand } from './serve.ts';
 import { validateCommand } from './validate.ts';
 
 /** Every command, in the order `--help` lists them. Each lives in its own file. */
-export const commands: readonly Command[] = [validateCommand, assessCommand, importCommand, schemaCommand];
+export const commands: readonly Command[] = [
+  validateCommand,
+  assessCommand,
+  importCommand,
+  schemaCommand,
+  serveCommand,
+  migrateCommand,
+  keysCommand,
+];
