@@ -1,0 +1,4 @@
+import DefaultTheme from 'vitepress/theme';
+import './charts.css';
+
+export default DefaultTheme;
