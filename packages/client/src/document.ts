@@ -37,7 +37,7 @@ export type AnyDocument =
   // biome-ignore lint/complexity/noBannedTypes: codegen's TypedDocumentString extends `String`.
   | String
   | DocumentNodeLike
-  | VirtplanDocument<unknown, unknown>;
+  | VirtplanDocument<unknown, never>;
 
 export type TypedDocument<TResult, TVariables> = AnyDocument & DocumentTypeDecoration<TResult, TVariables>;
 

@@ -5,12 +5,14 @@
  * - `timeout`: an attempt took longer than `timeoutMs`.
  * - `aborted`: the caller's `AbortSignal` fired. Kept apart from `network` and `timeout`
  *   because a cancelled request is the caller's decision, not a failure to report.
- * - `http`: an HTTP response that is not a GraphQL result (a 5xx from a proxy, an HTML
- *   page, a body that is not JSON).
+ * - `http`: an HTTP failure: a status other than 2xx or 400 (413 body too large, 500
+ *   unexpected server error, a 502 from a proxy), or a body that is not a GraphQL result.
+ *   The API's GraphQL errors, when the body had some, are kept in `errors`.
  * - `auth`: the API refused the key: missing, unknown or revoked (401), or its scope does
  *   not allow the operation (403, or a GraphQL error coded `UNAUTHENTICATED`/`FORBIDDEN`).
- * - `graphql`: the API answered with GraphQL errors (a document that does not validate
- *   against the schema, bad input, an unknown id rejected by the API).
+ * - `graphql`: the API answered the operation with GraphQL errors (a document that does not
+ *   validate against the schema, bad input, `NOT_FOUND` for an id the key cannot see).
+ *   `codes` lists their `extensions.code`.
  *
  * Expected domain outcomes (an estate file that fails validation, say) are not errors:
  * they come back as typed values from the operation.

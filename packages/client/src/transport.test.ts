@@ -102,6 +102,32 @@ describe('error kinds', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('graphql: errors next to data (NOT_FOUND for an unknown id) in a 200', async () => {
+    const fake = fakeFetch(() =>
+      json({ data: null, errors: [{ message: 'no estate with id e9', extensions: { code: 'NOT_FOUND' } }] }),
+    );
+    const error = await failure(transport(fake.fetch)(QUERY, { id: 'e9' }));
+    expect(error).toMatchObject({ kind: 'graphql', status: 200, codes: ['NOT_FOUND'] });
+  });
+
+  it('http: statuses other than 2xx and 400 are HTTP failures even with a GraphQL body', async () => {
+    const tooLarge = { errors: [{ message: 'request body larger than 64 MiB' }] };
+    const masked = {
+      data: null,
+      errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    };
+    for (const [status, body] of [
+      [413, tooLarge],
+      [500, masked],
+    ] as const) {
+      const fake = fakeFetch(() => json(body, status));
+      const error = await failure(transport(fake.fetch)(QUERY, { id: 'e1' }));
+      expect(error).toMatchObject({ kind: 'http', status, errors: body.errors });
+      expect(error.message).toContain(body.errors[0]?.message);
+      expect(fake.requests).toHaveLength(1);
+    }
+  });
+
   it('http: an HTML 500 is reported with its status and not retried', async () => {
     const fake = fakeFetch(
       () => new Response('<html>oops</html>', { status: 500, statusText: 'Server Error' }),

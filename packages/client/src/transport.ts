@@ -192,12 +192,17 @@ async function attemptOnce(
         retryAfterMs: retryAfterMs(response.headers.get('retry-after'), Date.now()),
       });
     }
-    if (errors.length > 0) {
+    // GraphQL errors in a 2xx, or in the 400 of a request that did not parse or validate, are
+    // the API's answer to this operation. Any other status is an HTTP-level failure (413 body
+    // too large, 500 unexpected error), whatever its body: its errors are kept all the same.
+    const answered = (status >= 200 && status <= 299) || status === 400;
+    if (errors.length > 0 && answered) {
       const messages = errors.map((error) => error.message).join('; ');
       return fail('graphql', messages, { status, errors });
     }
     if (status < 200 || status > 299) {
-      return fail('http', `HTTP ${status} ${response.statusText}`.trimEnd(), { status });
+      const reason = errors.length > 0 ? `: ${errors.map((error) => error.message).join('; ')}` : '';
+      return fail('http', `HTTP ${status} ${response.statusText}`.trimEnd() + reason, { status, errors });
     }
     if (payload === undefined || payload.data === undefined || payload.data === null) {
       return fail('http', `HTTP ${status} but the body is not a GraphQL result: ${preview(text)}`, {
