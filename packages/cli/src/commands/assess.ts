@@ -1,4 +1,4 @@
-import { type ApplicationReadiness, assessEstate, type ReadinessReport } from '@virtplan/core';
+import { type ApplicationReadiness, assessEstateWithDr, type ReadinessReport } from '@virtplan/core';
 import { formatOption, parseCommandArgs, toJson } from '../args.ts';
 import { loadEstate } from '../estate-file.ts';
 import { type Command, UsageError } from '../io.ts';
@@ -12,7 +12,8 @@ export const assessCommand: Command = {
 Readiness of every workload and application: READY, READY_WITH_CONDITIONS, UNKNOWN or NOT_READY,
 with findings (a stable code, a severity and what to do).
   --application NAME   only this application (and its workloads)
-  --format json        machine-readable: { dataConfidence, summary, workloads[], applications[] }`,
+  --format json        machine-readable: { dataConfidence, summary, workloads[], applications[] }
+An application's findings include its disaster-recovery findings (see virtplan dr).`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(argv, {
       application: { type: 'string' },
@@ -20,7 +21,8 @@ with findings (a stable code, a severity and what to do).
     });
     const format = formatOption(values.format);
     const { estate } = loadEstate(positionals[0], io);
-    let report: ReadinessReport = assessEstate(estate);
+    // DR findings join application readiness; "now" dates the contingency-plan test.
+    let report: ReadinessReport = assessEstateWithDr(estate, { now: new Date().toISOString() }).readiness;
     if (values.application !== undefined) {
       const app = report.applications.find(
         (a) => a.application.toLowerCase() === values.application!.toLowerCase(),
