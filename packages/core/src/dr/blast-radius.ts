@@ -5,10 +5,20 @@
  * failure: applications whose every instance shares one machine, one site or one link.
  */
 import type { Estate, Machine, Workload } from '../estate/types.ts';
-import { count, describeUnfit, type PlaceOnTop, shortfallsOf } from './capacity.ts';
+import {
+  count,
+  describeUnfit,
+  type LoadedMachines,
+  loadMachines,
+  placeOnLoaded,
+  shortfallsOf,
+} from './capacity.ts';
 import { compareIds, criticalityRank } from './graph.ts';
 import { linkId } from './replication.ts';
 import type { BlastRadius, DrFinding, NotRestartedWorkload, SinglePointOfFailure } from './types.ts';
+
+/** HA restarts at full headroom with anti-affinity, as the consolidation plan's HA rule counts them. */
+const EMERGENCY = { headroom: 1, antiAffinity: true, separateRoles: false } as const;
 
 const isServing = (w: Workload) => w.role === 'production' || w.role === 'failover';
 
@@ -36,11 +46,7 @@ export interface BlastRadiusResult {
   readonly findings: readonly DrFinding[];
 }
 
-export function evaluateBlastRadius(
-  estate: Estate,
-  hostOf: readonly (Machine | null)[],
-  place: PlaceOnTop,
-): BlastRadiusResult {
+export function evaluateBlastRadius(estate: Estate, hostOf: readonly (Machine | null)[]): BlastRadiusResult {
   const workloads = estate.workloads;
   const findings: DrFinding[] = [];
   const instances = instancesByApplication(estate);
@@ -55,7 +61,7 @@ export function evaluateBlastRadius(
   });
 
   // What runs on each site's hypervisors; a machine's failure is a placement on the others.
-  const siteLoad = new Map<string, { machines: Machine[]; existing: Map<string, string[]> }>();
+  const siteLoad = new Map<string, { loaded: LoadedMachines; index: Map<string, number> }>();
   const loadOf = (site: string) => {
     let entry = siteLoad.get(site);
     if (!entry) {
@@ -68,7 +74,10 @@ export function evaluateBlastRadius(
           m.id,
           (onMachine.get(m.id) ?? []).map((i) => workloads[i]!.id),
         );
-      entry = { machines, existing };
+      entry = {
+        loaded: loadMachines(estate, machines, existing, EMERGENCY),
+        index: new Map(machines.map((m, k) => [m.id, k])),
+      };
       siteLoad.set(site, entry);
     }
     return entry;
@@ -100,12 +109,12 @@ export function evaluateBlastRadius(
         });
       }
     } else {
-      const { machines, existing } = loadOf(machine.site);
-      const result = place(
-        estate,
-        machines.filter((m) => m.id !== id),
-        existing,
+      const { loaded, index } = loadOf(machine.site);
+      const machines = loaded.machines;
+      const result = placeOnLoaded(
+        loaded,
         ordered.map((i) => workloads[i]!),
+        index.get(id)!,
       );
       for (const u of result.unfit) {
         const w = byId.get(u.workload)!;

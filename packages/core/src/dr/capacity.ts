@@ -1,11 +1,11 @@
 /**
  * How the DR evaluation places restarted workloads, behind one small seam (`PlaceOnTop`): the
- * consolidation engine's `placeOnto`, on top of what already runs, at full emergency headroom.
+ * consolidation engine's `placeOnto` rule (best fit decreasing), on top of what already runs, at
+ * full emergency headroom.
  * Anti-affinity holds in an emergency too; role separation does not (in a disaster any free host
  * will do). Also: the shortfall figures of what did not fit, for messages a person can act on.
  */
-import { placeOnto } from '../consolidation/index.ts';
-import type { PlaceOntoUnfit } from '../consolidation/types.ts';
+import type { Placement, PlaceOntoResult, PlaceOntoUnfit, Shortfall } from '../consolidation/types.ts';
 import type { Estate, Machine, Workload } from '../estate/types.ts';
 import {
   FULL_HEADROOM,
@@ -34,7 +34,7 @@ export type PlaceOnTop = (
 
 export const placeAtFullHeadroom: PlaceOnTop = (estate, machines, existing, guests) => {
   if (guests.length === 0) return { placed: new Map(), unfit: [] };
-  const result = placeOnto(estate, machines, existing, guests, {
+  const result = placeOntoFast(estate, machines, existing, guests, {
     headroom: 1,
     antiAffinity: true,
     separateRoles: false,
@@ -42,9 +42,230 @@ export const placeAtFullHeadroom: PlaceOnTop = (estate, machines, existing, gues
   return { placed: new Map(result.placements.map((p) => [p.workload, p.host])), unfit: result.unfit };
 };
 
+const byIdCache = new WeakMap<Estate, ReadonlyMap<string, Workload>>();
+const demandCache = new WeakMap<Workload, Float64Array>();
+
+/** Workloads by id, built once per estate (estates are immutable values). */
+function workloadsById(estate: Estate): ReadonlyMap<string, Workload> {
+  let map = byIdCache.get(estate);
+  if (!map) {
+    map = new Map(estate.workloads.map((w) => [w.id, w]));
+    byIdCache.set(estate, map);
+  }
+  return map;
+}
+
+/** A workload's demand in `RESOURCES` order, computed once per workload. */
+function demandOf(w: Workload): Float64Array {
+  let d = demandCache.get(w);
+  if (!d) {
+    const v = workloadDemand(w);
+    d = Float64Array.from(RESOURCES, (r) => v[r]);
+    demandCache.set(w, d);
+  }
+  return d;
+}
+
+export interface FastPlaceOptions {
+  readonly headroom: number;
+  readonly antiAffinity: boolean;
+  readonly separateRoles: boolean;
+}
+
+/** Machines with what already runs on them, flat, ready for several placement trials. */
+export interface LoadedMachines {
+  readonly machines: readonly Machine[];
+  readonly options: FastPlaceOptions;
+  readonly cap: Float64Array;
+  readonly used: Float64Array;
+  readonly groups: readonly (Set<string> | undefined)[];
+  readonly roles: readonly (Set<string> | undefined)[];
+}
+
+const R = RESOURCES.length;
+
+export function loadMachines(
+  estate: Estate,
+  machines: readonly Machine[],
+  existing: ReadonlyMap<string, readonly string[]>,
+  options: FastPlaceOptions,
+): LoadedMachines {
+  const n = machines.length;
+  const h = options.headroom;
+  const headroom = { cpu: h, memory: h, iops: h, network: h, storage: h };
+  const cpuOvercommit = estate.policies.consolidation.cpuOvercommit;
+  const cap = new Float64Array(n * R);
+  const used = new Float64Array(n * R);
+  const groups: (Set<string> | undefined)[] = new Array(n).fill(undefined);
+  const roles: (Set<string> | undefined)[] = new Array(n).fill(undefined);
+  const byId = workloadsById(estate);
+  machines.forEach((m, k) => {
+    const c = machineCapacity(m, { cpuOvercommit, headroom });
+    for (let r = 0; r < R; r++) cap[k * R + r] = c[RESOURCES[r]!];
+    for (const id of existing.get(m.id) ?? []) {
+      const w = byId.get(id);
+      if (!w) continue;
+      const d = demandOf(w);
+      for (let r = 0; r < R; r++) used[k * R + r] = used[k * R + r]! + d[r]!;
+      if (options.antiAffinity && w.antiAffinityGroup !== null) {
+        groups[k] ??= new Set();
+        groups[k]!.add(w.antiAffinityGroup);
+      }
+      if (options.separateRoles && (w.role === 'production' || w.role === 'failover')) {
+        roles[k] ??= new Set();
+        roles[k]!.add(`${w.application}\u0000${w.role}`);
+      }
+    }
+  });
+  return { machines, options, cap, used, groups, roles };
+}
+
+/**
+ * The consolidation engine's `placeOnto` (best fit decreasing on top of an existing load), the same
+ * decisions to the last bit, on flat arrays: a site loss or a host failure at 10k workloads places
+ * thousands of workloads over hundreds of machines, and `placeOnto` builds a vector per check. A
+ * test holds the two equal on generated estates. `exclude` (a machine index) takes nothing and does
+ * not count, as if it were left out of the list (a failed host). `loaded` is not changed.
+ */
+export function placeOnLoaded(
+  loaded: LoadedMachines,
+  workloads: readonly Workload[],
+  exclude = -1,
+): PlaceOntoResult {
+  const { machines, options, cap } = loaded;
+  const n = machines.length;
+  const used = loaded.used.slice();
+  const groups = loaded.groups.slice();
+  const roles = loaded.roles.slice();
+  const ownGroups = new Uint8Array(n);
+  const ownRoles = new Uint8Array(n);
+  const scale = new Float64Array(R);
+  for (let k = 0; k < n; k++) {
+    if (k === exclude) continue;
+    for (let r = 0; r < R; r++) {
+      const c = cap[k * R + r]!;
+      if (Number.isFinite(c)) scale[r] = Math.max(scale[r]!, c);
+    }
+  }
+  const demands = workloads.map(demandOf);
+  const sizes = demands.map((d) => {
+    let s = 0;
+    for (let r = 0; r < R; r++) s += scale[r]! > 0 ? d[r]! / scale[r]! : 0;
+    return s;
+  });
+  const order = workloads.map((_, i) => i);
+  order.sort((a, b) => {
+    const ia = workloads[a]!.id;
+    const ib = workloads[b]!.id;
+    return sizes[b]! - sizes[a]! || (ia < ib ? -1 : ia > ib ? 1 : 0);
+  });
+  const placements: Placement[] = [];
+  const unfit: PlaceOntoUnfit[] = [];
+  for (const i of order) {
+    const w = workloads[i]!;
+    const d = demands[i]!;
+    const other =
+      w.role === 'production'
+        ? `${w.application}\u0000failover`
+        : w.role === 'failover'
+          ? `${w.application}\u0000production`
+          : null;
+    let best = -1;
+    let bestSlack = Number.POSITIVE_INFINITY;
+    let nearest = -1;
+    let nearestSize = 0;
+    let ruleBlocked: 'antiAffinityGroup' | 'separateRoles' | null = null;
+    for (let k = 0; k < n; k++) {
+      if (k === exclude) continue;
+      const o = k * R;
+      let short = false;
+      let worst = 0;
+      for (let r = 0; r < R; r++) {
+        const total = used[o + r]! + d[r]!;
+        const c = cap[o + r]!;
+        if (!fitsWithin(total, c)) {
+          short = true;
+          worst = Math.max(worst, (total - c) / Math.max(c, Number.MIN_VALUE));
+        }
+      }
+      if (short) {
+        if (nearest < 0 || worst < nearestSize) {
+          nearest = k;
+          nearestSize = worst;
+        }
+        continue;
+      }
+      if (options.antiAffinity && w.antiAffinityGroup !== null && groups[k]?.has(w.antiAffinityGroup)) {
+        ruleBlocked ??= 'antiAffinityGroup';
+        continue;
+      }
+      if (options.separateRoles && other !== null && roles[k]?.has(other)) {
+        ruleBlocked ??= 'separateRoles';
+        continue;
+      }
+      let slack = 0;
+      for (let r = 0; r < R; r++) {
+        const c = cap[o + r]!;
+        if (scale[r]! > 0 && Number.isFinite(c)) slack += (c - used[o + r]! - d[r]!) / scale[r]!;
+      }
+      if (slack < bestSlack) {
+        bestSlack = slack;
+        best = k;
+      }
+    }
+    if (best >= 0) {
+      const o = best * R;
+      for (let r = 0; r < R; r++) used[o + r] = used[o + r]! + d[r]!;
+      if (options.antiAffinity && w.antiAffinityGroup !== null) {
+        if (!ownGroups[best]) {
+          groups[best] = new Set(groups[best]);
+          ownGroups[best] = 1;
+        }
+        groups[best]!.add(w.antiAffinityGroup);
+      }
+      if (options.separateRoles && (w.role === 'production' || w.role === 'failover')) {
+        if (!ownRoles[best]) {
+          roles[best] = new Set(roles[best]);
+          ownRoles[best] = 1;
+        }
+        roles[best]!.add(`${w.application}\u0000${w.role}`);
+      }
+      placements.push({ workload: w.id, host: machines[best]!.id });
+    } else {
+      const shortfall: Shortfall[] = [];
+      if (nearest >= 0) {
+        const o = nearest * R;
+        for (let r = 0; r < R; r++) {
+          const total = used[o + r]! + d[r]!;
+          if (!fitsWithin(total, cap[o + r]!))
+            shortfall.push({ resource: RESOURCES[r]!, missing: total - cap[o + r]! });
+        }
+      }
+      unfit.push({
+        workload: w.id,
+        nearestHost: nearest >= 0 ? machines[nearest]!.id : null,
+        shortfall,
+        rule: ruleBlocked ?? 'capacity',
+      });
+    }
+  }
+  return { placements, unfit };
+}
+
+/** `placeOnto` with the DR evaluation's options, fast (see `placeOnLoaded`). */
+export function placeOntoFast(
+  estate: Estate,
+  machines: readonly Machine[],
+  existing: ReadonlyMap<string, readonly string[]>,
+  workloads: readonly Workload[],
+  options: FastPlaceOptions,
+): PlaceOntoResult {
+  return placeOnLoaded(loadMachines(estate, machines, existing, options), workloads);
+}
+
 const NAMES: Readonly<Record<Resource, string>> = {
   cpu: 'CPU',
-  vcpu: 'vCPU slots',
+  vcpu: 'vCPU allocation (cores x overcommit)',
   memory: 'memory',
   iops: 'IOPS',
   network: 'network',
@@ -68,7 +289,7 @@ export function describeShortfalls(shortfalls: readonly ResourceShortfall[]): st
   return shortfalls
     .map(
       (s) =>
-        `${formatAmount(s.short)} ${s.unit} ${NAMES[s.resource]} (needs ${formatAmount(s.needed)}, ${formatAmount(s.available)} free)`,
+        `${formatAmount(s.short)} ${s.unit} of ${NAMES[s.resource]} (needs ${formatAmount(s.needed)}, ${formatAmount(s.available)} free)`,
     )
     .join(' and ');
 }

@@ -148,7 +148,7 @@ describe('site loss', () => {
         workload: 'mail',
         cause: 'capacity',
         reasons: [
-          'does not fit at south: the closest hypervisor (s1) is short 36 GiB memory (needs 64, 28 free)',
+          'does not fit at south: the closest hypervisor (s1) is short 36 GiB of memory (needs 64, 28 free)',
         ],
         shortfalls: [{ resource: 'memory', unit: 'GiB', needed: 64, available: 28, short: 36 }],
       },
@@ -160,7 +160,7 @@ describe('site loss', () => {
     expect(workload(e, 'mail').rto).toMatchObject({ estimatedMinutes: null, met: false });
     const f = e.findings.find((x) => x.code === 'DR_RECOVERY_CAPACITY_SHORT')!;
     expect(f).toMatchObject({ site: 'north', severity: 'high' });
-    expect(f.message).toContain('lacks 36 GiB memory');
+    expect(f.message).toContain('lacks 36 GiB of memory');
   });
 
   it('sheds test and training first, and says so', () => {

@@ -14,10 +14,12 @@ import { evaluateRollback } from './rollback.ts';
 import { evaluateSiteLoss } from './site-loss.ts';
 import type { DrEvaluation, DrFinding, DrOptions, SiteLoss, WorkloadDr, WorkloadRto } from './types.ts';
 
-/** The placement used for restarts: the consolidation engine's `placeOnto` at full headroom. */
-const place: PlaceOnTop = placeAtFullHeadroom;
-
 export function evaluateDr(estate: Estate, options: DrOptions): DrEvaluation {
+  return evaluateDrWith(estate, options, placeAtFullHeadroom);
+}
+
+/** `evaluateDr` with the restart placement given (tests run every property on each placement). */
+export function evaluateDrWith(estate: Estate, options: DrOptions, place: PlaceOnTop): DrEvaluation {
   if (Number.isNaN(Date.parse(options.now)))
     throw new Error(`evaluateDr: now '${options.now}' is not an ISO date`);
   const profile = options.profile ?? 'hipaa-2013';
@@ -129,7 +131,7 @@ export function evaluateDr(estate: Estate, options: DrOptions): DrEvaluation {
     }
   });
 
-  const blast = evaluateBlastRadius(estate, hostOf, place);
+  const blast = evaluateBlastRadius(estate, hostOf);
   findings.push(...blast.findings);
   const contingency = evaluateContingency(estate, profile, options.now, results);
   findings.push(...contingency.findings);

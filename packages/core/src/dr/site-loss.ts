@@ -146,6 +146,10 @@ export function evaluateSiteLoss(ctx: SiteLossContext, siteId: string): SiteLoss
     if (down.has(i)) continue;
     tiers[needed.has(i) ? graph.effRank[i]! : 4]!.push(i);
   }
+  // Within a tier, dependencies before dependents, whatever the order of the file.
+  for (const tier of tiers) {
+    tier.sort((a, b) => graph.depth[a]! - graph.depth[b]! || compareIds(workloads[a]!.id, workloads[b]!.id));
+  }
   const runningAtRecovery: number[] = [];
   const machineIds = new Set(machines.map((m) => m.id));
   workloads.forEach((w, i) => {
