@@ -1,5 +1,6 @@
 import type { Command } from '../io.ts';
 import { assessCommand } from './assess.ts';
+import { consolidateCommand } from './consolidate.ts';
 import { importCommand } from './import.ts';
 import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
@@ -11,6 +12,7 @@ import { validateCommand } from './validate.ts';
 export const commands: readonly Command[] = [
   validateCommand,
   assessCommand,
+  consolidateCommand,
   importCommand,
   schemaCommand,
   serveCommand,
