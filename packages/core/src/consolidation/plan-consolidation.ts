@@ -47,7 +47,7 @@ export function defaultIterations(n: number): number {
 
 /** Default time limit (ms) when a clock is given: grows with the instance, 30 s at most. */
 export function defaultTimeLimitMs(n: number): number {
-  return Math.min(30000, n <= 1000 ? 150 + 0.7 * n : 700 + 0.08 * n);
+  return Math.min(20000, n <= 1000 ? 150 + 0.7 * n : Math.max(850, 500 + 0.05 * n));
 }
 
 interface SiteState {
@@ -189,9 +189,32 @@ function machineOrder(
   );
 }
 
-/** Natural order of machine ids: esx-2 before esx-10. */
+/** Natural order of machine ids: esx-2 before esx-10 (digit runs compare as numbers). */
 export function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    const da = ca >= 48 && ca <= 57;
+    const db = cb >= 48 && cb <= 57;
+    if (da && db) {
+      let ei = i;
+      while (ei < a.length && a.charCodeAt(ei) >= 48 && a.charCodeAt(ei) <= 57) ei++;
+      let ej = j;
+      while (ej < b.length && b.charCodeAt(ej) >= 48 && b.charCodeAt(ej) <= 57) ej++;
+      const na = Number(a.slice(i, ei));
+      const nb = Number(b.slice(j, ej));
+      if (na !== nb) return na - nb;
+      i = ei;
+      j = ej;
+      continue;
+    }
+    if (ca !== cb) return ca - cb;
+    i++;
+    j++;
+  }
+  return a.length - i - (b.length - j);
 }
 
 function capacityKey(m: Machine, estate: Estate): string {
@@ -544,19 +567,26 @@ function canJoin(
   return true;
 }
 
-/** Where each workload of `failed` restarts on the other powered machines at headroom 1.0, or null. */
-export function restartMap(
-  failed: string,
+type Load = {
+  used: { cpu: number; vcpu: number; memory: number; iops: number; network: number; storage: number };
+  groups: Set<string>;
+};
+
+/**
+ * Where each workload of `failed` restarts on the other powered machines at headroom 1.0 (first fit,
+ * largest workload first, starting after the failed machine so that the load spreads), or null.
+ */
+function restartMap(
+  failedIndex: number,
+  order: readonly string[],
   state: SiteState,
-  estate: Estate,
-  loads: Map<string, { used: { -readonly [K in keyof ResourceVector]: number }; groups: Set<string> }>,
+  loads: Map<string, Load>,
+  fullCaps: Map<string, ResourceVector>,
 ): Restart[] | null {
-  const policy = estate.policies.consolidation;
-  const machines = byId(state.machines);
+  const failed = order[failedIndex]!;
   const list = [...(state.assigned.get(failed) ?? [])].sort(
     (a, b) => weightOf(b) - weightOf(a) || compareIds(a.id, b.id),
   );
-  const survivors = [...state.assigned.keys()].filter((id) => id !== failed).sort(compareIds);
   const added: { id: string; w: Workload }[] = [];
   const restarts: Restart[] = [];
   const undo = (): void => {
@@ -567,17 +597,23 @@ export function restartMap(
       if (a.w.antiAffinityGroup !== null) l.groups.delete(a.w.antiAffinityGroup);
     }
   };
+  const m = order.length;
   for (const w of list) {
     const d = workloadDemand(w);
     let chosen: string | null = null;
-    for (const id of survivors) {
+    for (let step = 1; step < m; step++) {
+      const id = order[(failedIndex + step) % m]!;
       const l = loads.get(id)!;
       if (w.antiAffinityGroup !== null && l.groups.has(w.antiAffinityGroup)) continue;
-      const cap = machineCapacity(machines.get(id)!, {
-        cpuOvercommit: policy.cpuOvercommit,
-        headroom: { cpu: 1, memory: 1, iops: 1, network: 1, storage: 1 },
-      });
-      if (RESOURCES.every((r) => fitsWithin(l.used[r] + d[r], cap[r]))) {
+      const cap = fullCaps.get(id)!;
+      if (
+        fitsWithin(l.used.memory + d.memory, cap.memory) &&
+        fitsWithin(l.used.cpu + d.cpu, cap.cpu) &&
+        fitsWithin(l.used.vcpu + d.vcpu, cap.vcpu) &&
+        fitsWithin(l.used.iops + d.iops, cap.iops) &&
+        fitsWithin(l.used.network + d.network, cap.network) &&
+        fitsWithin(l.used.storage + d.storage, cap.storage)
+      ) {
         chosen = id;
         break;
       }
@@ -642,13 +678,16 @@ function holdReserve(
       const loads = loadsOf(state);
       const failover: HaFailover[] = [];
       let ok = true;
-      for (const id of [...state.assigned.keys()].sort(compareIds)) {
-        const restarts = restartMap(id, state, estate, loads);
+      const order = [...state.assigned.keys()].sort(compareIds);
+      const machines = byId(state.machines);
+      const fullCaps = new Map(order.map((id) => [id, machineCapacity(machines.get(id)!, full)]));
+      for (let f = 0; f < order.length; f++) {
+        const restarts = restartMap(f, order, state, loads, fullCaps);
         if (!restarts) {
           ok = false;
           break;
         }
-        failover.push({ host: id, restarts });
+        failover.push({ host: order[f]!, restarts });
       }
       if (ok) {
         state.method = 'restart-map';
