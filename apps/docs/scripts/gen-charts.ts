@@ -69,7 +69,12 @@ export type EvaluateDr = (
 ) => DrEvaluationView;
 
 /** A machine's use of each resource from the workloads given, as a fraction of its capacity. */
-export function machineUse(machine: Machine, workloads: readonly Workload[], note: string): MachineUse {
+export function machineUse(
+  machine: Machine,
+  workloads: readonly Workload[],
+  note: string,
+  headroom = false,
+): MachineUse {
   const sum = (f: (w: Workload) => number) => workloads.reduce((s, w) => s + f(w), 0);
   const fraction = (used: number, capacity: number) =>
     Number.isFinite(capacity) && capacity > 0 ? used / capacity : null;
@@ -77,6 +82,7 @@ export function machineUse(machine: Machine, workloads: readonly Workload[], not
     machine: machine.id,
     site: machine.site,
     note,
+    headroom,
     workloads: workloads.map((w) => w.id),
     use: {
       cpu: fraction(
@@ -154,17 +160,19 @@ export function consolidationFigure(options: {
           machine,
           h.workloads.map((id) => workloadsById.get(id)!),
           note,
+          true,
         ),
         use,
       };
     }),
-    ...[...kept.entries()].map(([id, ws]) => machineUse(machines.get(id)!, ws, 'kept physical')),
+    ...[...kept.entries()].map(([id, ws]) => machineUse(machines.get(id)!, ws, 'physical')),
   ];
   const svg = consolidationChart({
     id: 'consolidation-chart',
     estateName: estate.name,
     before,
     after,
+    afterTitle: `Planned: ${plan.hosts.length} hypervisor host${plan.hosts.length === 1 ? '' : 's'} powered${kept.size > 0 ? `, ${kept.size} physical machine${kept.size === 1 ? '' : 's'} kept` : ''}`,
     headroom: estate.policies.consolidation.headroom,
   });
   const e = plan.energy;

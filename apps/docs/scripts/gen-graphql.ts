@@ -152,9 +152,13 @@ function namedTypes(schema: GraphQLSchema): GraphQLNamedType[] {
 export function undocumented(schema: GraphQLSchema): string[] {
   const missing: string[] = [];
   const builtIn = new Set(['String', 'Int', 'Float', 'Boolean', 'ID']);
+  // The root operation types need no description of their own; their fields do.
+  const roots = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].map((t) => t?.name),
+  );
   for (const type of namedTypes(schema)) {
     if (builtIn.has(type.name)) continue;
-    if (!type.description) missing.push(type.name);
+    if (!type.description && !roots.has(type.name)) missing.push(type.name);
     if (
       type instanceof GraphQLObjectType ||
       type instanceof GraphQLInterfaceType ||

@@ -402,7 +402,11 @@ export async function generate(): Promise<PartReport[]> {
     deployPointerPart,
   ];
   const reports: PartReport[] = [];
-  for (const part of parts) reports.push(await part());
+  for (const part of parts) {
+    const started = performance.now();
+    const report = await part();
+    reports.push({ ...report, detail: `${report.detail} (${Math.round(performance.now() - started)} ms)` });
+  }
   return reports;
 }
 

@@ -207,42 +207,45 @@ describe.skipIf(!hasChromium)('in Chromium', () => {
     }
   }, 30_000);
 
-  it('charts stay readable in the dark theme', async () => {
-    for (const scheme of ['light', 'dark'] as const) {
-      const { page, problems, close } = await open('/guide/plan-consolidation.html', scheme);
-      try {
-        const chart = page.locator('svg.vp-chart').first();
-        expect(
-          await page.locator('svg.vp-chart').count(),
-          'the page shows no generated chart',
-        ).toBeGreaterThan(0);
-        await chart.scrollIntoViewIfNeeded();
-        // The chart's text colour against the page background, as WCAG contrast.
-        const contrast = await chart.evaluate((svg) => {
-          const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
-          const lum = (c: string) => {
-            const [r, g, b] = parse(c).map((v) => {
-              const s = v / 255;
-              return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-            });
-            return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-          };
-          const text = svg.querySelector('text');
-          const fg = text ? getComputedStyle(text).fill : '';
-          const bg = getComputedStyle(document.querySelector('.VPContent') ?? document.body).backgroundColor;
-          const bgColor =
-            parse(bg).length === 3 && !bg.includes(', 0)')
-              ? bg
-              : getComputedStyle(document.body).backgroundColor;
-          const [a, b] = [lum(fg), lum(bgColor)].sort((x, y) => y - x);
-          return (a! + 0.05) / (b! + 0.05);
-        });
-        expect(contrast, `chart text contrast in ${scheme} theme`).toBeGreaterThanOrEqual(4.5);
-        await chart.screenshot({ path: join(SCREENSHOT_DIR, `consolidation-chart-${scheme}.png`) });
-        expect(problems).toEqual([]);
-      } finally {
-        await close();
+  const charts = [
+    { name: 'consolidation-chart', path: '/guide/plan-consolidation.html' },
+    { name: 'dr-timeline', path: '/guide/evaluate-dr.html' },
+  ];
+  for (const { name, path } of charts) {
+    it(`${name}: the chart stays readable in the light and dark themes`, async () => {
+      for (const scheme of ['light', 'dark'] as const) {
+        const { page, problems, close } = await open(path, scheme);
+        try {
+          const chart = page.locator('svg.vp-chart').first();
+          expect(
+            await page.locator('svg.vp-chart').count(),
+            'the page shows no generated chart',
+          ).toBeGreaterThan(0);
+          expect(await chart.locator('rect').count(), 'the chart draws no bars').toBeGreaterThan(3);
+          await chart.scrollIntoViewIfNeeded();
+          // The chart's text colour against the page background, as WCAG contrast.
+          const contrast = await chart.evaluate((svg) => {
+            const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+            const luminance = (c: string) => {
+              const [r, g, b] = parse(c).map((v) => {
+                const s = v / 255;
+                return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+              });
+              return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+            };
+            const text = svg.querySelector('text');
+            const fg = text ? getComputedStyle(text).fill : '';
+            const bg = getComputedStyle(document.body).backgroundColor;
+            const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+            return (a! + 0.05) / (b! + 0.05);
+          });
+          expect(contrast, `chart text contrast in the ${scheme} theme`).toBeGreaterThanOrEqual(4.5);
+          await chart.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${scheme}.png`) });
+          expect(problems).toEqual([]);
+        } finally {
+          await close();
+        }
       }
-    }
-  }, 30_000);
+    }, 30_000);
+  }
 });

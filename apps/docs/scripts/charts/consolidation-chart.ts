@@ -16,8 +16,10 @@ const RESOURCE_LABELS: Record<ChartResource, string> = {
 export interface MachineUse {
   readonly machine: string;
   readonly site: string;
-  /** e.g. `legacy`, `HA spare`, `dedicated`; shown after the name. */
+  /** e.g. `physical`, `HA spare`, `dedicated`; shown after the name. */
   readonly note: string;
+  /** Whether the plan's headroom applies (hypervisors in the plan; not physical machines). */
+  readonly headroom: boolean;
   readonly workloads: readonly string[];
   readonly use: Readonly<Record<ChartResource, number | null>>;
 }
@@ -27,14 +29,16 @@ export interface ConsolidationChartInput {
   readonly estateName: string;
   readonly before: readonly MachineUse[];
   readonly after: readonly MachineUse[];
+  /** Heading of the planned panel, e.g. `Planned: 5 hypervisor hosts, 3 physical machines kept`. */
+  readonly afterTitle: string;
   /** The plan's headroom per resource (0..1), drawn as a tick on the planned rows. */
   readonly headroom: Readonly<Record<ChartResource, number>>;
 }
 
 const ROW = 22;
-const LABEL_W = 190;
-const COL_W = 118;
-const BAR_W = 84;
+const LABEL_W = 160;
+const COL_W = 102;
+const BAR_W = 66;
 const BAR_H = 12;
 const PANEL_HEAD = 46;
 const PAD = 12;
@@ -54,7 +58,7 @@ function panel(
   });
   rows.forEach((row, j) => {
     const y = top + PANEL_HEAD + j * ROW;
-    const label = clip(row.machine, 18);
+    const label = clip(row.machine, 12);
     body.push(
       `<text x="${PAD}" y="${n(y + BAR_H - 1)}">${esc(label)}${row.note ? `<tspan class="muted"> ${esc(clip(row.note, 12))}</tspan>` : ''}<title>${esc(`${row.machine} (${row.site}): ${row.workloads.join(', ') || 'empty'}`)}</title></text>`,
     );
@@ -73,7 +77,7 @@ function panel(
       body.push(
         `<rect class="bar ${kind}${over ? ' over' : ''}" x="${n(x)}" y="${n(y)}" width="${n(width)}" height="${BAR_H}" rx="2"><title>${esc(`${row.machine}: ${RESOURCE_LABELS[r]} ${pct(use)} of capacity`)}</title></rect>`,
       );
-      if (headroom) {
+      if (headroom && row.headroom) {
         const hx = x + headroom[r] * BAR_W;
         body.push(
           `<line class="headroom" x1="${n(hx)}" x2="${n(hx)}" y1="${n(y - 2)}" y2="${n(y + BAR_H + 2)}"/>`,
@@ -98,13 +102,7 @@ export function consolidationChart(input: ConsolidationChartInput): string {
     'before',
     null,
   );
-  const after = panel(
-    `Planned: ${input.after.length} machines powered`,
-    input.after,
-    PAD + before.height + 8,
-    'after',
-    input.headroom,
-  );
+  const after = panel(input.afterTitle, input.after, PAD + before.height + 8, 'after', input.headroom);
   const legendY = PAD + before.height + 8 + after.height + 6;
   const legend = [
     `<rect class="bar before" x="${PAD}" y="${n(legendY)}" width="14" height="10" rx="2"/>`,
@@ -121,7 +119,7 @@ export function consolidationChart(input: ConsolidationChartInput): string {
     width,
     height: legendY + 22,
     title: `Consolidation plan for ${input.estateName}: machines and their use of each resource, today and planned`,
-    description: `Today ${input.before.length} machines run workloads; the plan powers ${input.after.length}. Each bar is the share of a machine's capacity a resource uses.`,
+    description: `Today ${input.before.length} machines run workloads. ${input.afterTitle}. Each bar is the share of a machine's capacity a resource uses.`,
     body: [...before.body, ...after.body, ...legend],
   });
 }

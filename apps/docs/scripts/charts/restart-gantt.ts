@@ -24,8 +24,8 @@ export interface GanttInput {
 }
 
 const ROW = 20;
-const LABEL_W = 230;
-const PLOT_W = 560;
+const LABEL_W = 180;
+const PLOT_W = 480;
 const TOP = 48;
 const PAD = 12;
 
@@ -42,11 +42,10 @@ function tickStep(max: number): number {
  */
 export function restartGantt(input: GanttInput): string {
   const rows = [...input.rows].sort((a, b) => a.startMinute - b.startMinute || a.readyMinute - b.readyMinute);
-  const maxMinute = Math.max(
-    input.detectionMinutes,
-    ...rows.map((r) => r.readyMinute),
-    ...rows.map((r) => Math.min(r.rtoMinutes, 2 * Math.max(1, ...rows.map((q) => q.readyMinute)))),
-  );
+  // The axis shows every bar, and the RTOs up to three times the last ready minute; an RTO
+  // further out is written at the right edge instead of drawn as a marker.
+  const lastReady = Math.max(input.detectionMinutes, ...rows.map((r) => r.readyMinute));
+  const maxMinute = Math.max(lastReady, ...rows.map((r) => Math.min(r.rtoMinutes, 3 * lastReady)));
   const span = Math.max(1, maxMinute) * 1.05;
   const x = (minute: number) => LABEL_W + (minute / span) * PLOT_W;
   const height = TOP + rows.length * ROW + 40;
@@ -75,7 +74,7 @@ export function restartGantt(input: GanttInput): string {
     const y = TOP + i * ROW;
     const met = row.readyMinute <= row.rtoMinutes + 1e-9;
     body.push(
-      `<text x="${PAD}" y="${n(y + 11)}">${esc(clip(row.workload, 22))}<tspan class="muted small"> ${esc(clip(row.host, 12))}</tspan></text>`,
+      `<text x="${PAD}" y="${n(y + 11)}">${esc(clip(row.workload, 16))}<tspan class="muted small"> ${esc(clip(row.host, 10))}</tspan></text>`,
     );
     const x0 = x(row.startMinute);
     const w = Math.max(2, x(row.readyMinute) - x0);
@@ -94,7 +93,7 @@ export function restartGantt(input: GanttInput): string {
   body.push(
     `<rect class="boot met" x="${PAD}" y="${n(legendY - 9)}" width="14" height="10" rx="2"/><text class="small" x="${PAD + 20}" y="${n(legendY)}">boot, RTO met</text>`,
     `<rect class="boot missed" x="${PAD + 120}" y="${n(legendY - 9)}" width="14" height="10" rx="2"/><text class="small" x="${PAD + 140}" y="${n(legendY)}">RTO missed</text>`,
-    `<path class="rto" d="M${PAD + 232} ${n(legendY - 9)} l4 0 l-4 8 l-4 -8 z"/><text class="small" x="${PAD + 242}" y="${n(legendY)}">RTO</text>`,
+    `<path class="rto" d="M${PAD + 228} ${n(legendY - 9)} h8 l-4 8 z"/><text class="small" x="${PAD + 242}" y="${n(legendY)}">RTO</text>`,
   );
   const missed = rows.filter((r) => r.readyMinute > r.rtoMinutes + 1e-9).length;
   return svgRoot({
