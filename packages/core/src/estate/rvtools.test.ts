@@ -408,3 +408,17 @@ describe('sanitiseId', () => {
     expect(sanitiseId('a'.repeat(100), 'x')).toHaveLength(63);
   });
 });
+
+describe('importRvtools: found by fuzzing', () => {
+  it('puts a VM on its host’s site when its Datacenter column disagrees, and says so', () => {
+    const out = imported({
+      vInfoCsv: 'VM,Memory,Host,Datacenter\npacs,1024,esx1,Main\n',
+      vHostCsv: 'Host,Datacenter,# Cores,# Memory\nesx1,DR Site,16,131072\n',
+    });
+    expect(out.document.workloads[0]).toMatchObject({ site: 'dr-site', currentHost: 'esx1' });
+    expect(out.report.warnings.map(formatImportIssue)).toEqual([
+      "vInfo.csv row 2, column 'Datacenter': datacenter differs from the host's for 1 VM(s) (rows 2): the host's datacenter was used",
+    ]);
+    expect(roundTrip(out.document).workloads[0]?.site).toBe('dr-site');
+  });
+});

@@ -308,11 +308,22 @@ export function sanitiseId(text: string, fallback: string): string {
   return id === '' ? fallback : id;
 }
 
-function uniqueId(base: string, taken: Set<string>): string {
-  let id = base;
-  for (let n = 2; taken.has(id); n += 1) id = `${base.slice(0, 58)}-${n}`;
-  taken.add(id);
-  return id;
+/** Ids unique within one namespace: `base`, then `base-2`, `base-3`... (amortised linear). */
+class IdAllocator {
+  private readonly taken = new Set<string>();
+  private readonly nextSuffix = new Map<string, number>();
+
+  allocate(base: string): string {
+    let id = base;
+    let n = this.nextSuffix.get(base) ?? 2;
+    while (this.taken.has(id)) {
+      id = `${base.slice(0, 58)}-${n}`;
+      n += 1;
+    }
+    this.nextSuffix.set(base, n);
+    this.taken.add(id);
+    return id;
+  }
 }
 
 /** Keyword (a token of the VM name or annotation) -> application. Earlier entries win. */
@@ -516,7 +527,7 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
   /* Hosts from vHost */
   const hostDrafts: HostDraft[] = [];
   const hostByName = new Map<string, HostDraft>();
-  const hostIds = new Set<string>();
+  const hostIds = new IdAllocator();
   if (hostTable && vh) {
     for (const { row, cells } of hostTable.rows) {
       const name = cell(cells, vh.host);
@@ -558,10 +569,7 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
       const usage = figure(hostTable, row, cells, vh.cpuUsage, warnings, ': not used');
       if (typeof cores !== 'number' || typeof memoryMiB !== 'number') continue;
       const draft: HostDraft = {
-        id: uniqueId(
-          sanitiseId(/^[\d.]+$/.test(name) ? name : (name.split('.')[0] ?? name), 'host'),
-          hostIds,
-        ),
+        id: hostIds.allocate(sanitiseId(/^[\d.]+$/.test(name) ? name : (name.split('.')[0] ?? name), 'host')),
         name,
         datacenter: cell(cells, vh.datacenter) || null,
         cpuCores: cores,
@@ -671,18 +679,19 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
     for (const vm of vms) {
       if (vm.hostName === '') continue;
       const key = vm.hostName.toLowerCase();
-      guests.set(key, [...(guests.get(key) ?? []), vm]);
+      const list = guests.get(key);
+      if (list) list.push(vm);
+      else guests.set(key, [vm]);
     }
     for (const [key, list] of guests) {
       const first = list[0]!;
       const vcpus = list.reduce((sum, vm) => sum + (vm.vcpus ?? 1), 0);
       const draft: HostDraft = {
-        id: uniqueId(
+        id: hostIds.allocate(
           sanitiseId(
             /^[\d.]+$/.test(first.hostName) ? first.hostName : (first.hostName.split('.')[0] ?? ''),
             'host',
           ),
-          hostIds,
         ),
         name: first.hostName,
         datacenter: first.datacenter,
@@ -709,7 +718,7 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
   }
 
   /* Sites: one per datacenter */
-  const siteIds = new Set<string>();
+  const siteIds = new IdAllocator();
   const siteByDatacenter = new Map<string, { id: string; name: string }>();
   const siteFor = (datacenter: string | null): string => {
     const key = datacenter ?? '';
@@ -717,8 +726,8 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
     if (!site) {
       site =
         datacenter === null
-          ? { id: uniqueId('datacenter', siteIds), name: DEFAULT_SITE_NAME }
-          : { id: uniqueId(sanitiseId(datacenter, 'datacenter'), siteIds), name: shorten(datacenter, 200) };
+          ? { id: siteIds.allocate('datacenter'), name: DEFAULT_SITE_NAME }
+          : { id: siteIds.allocate(sanitiseId(datacenter, 'datacenter')), name: shorten(datacenter, 200) };
       siteByDatacenter.set(key, site);
     }
     return site.id;
@@ -728,7 +737,7 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
   for (const host of hostDrafts) hostSite.set(host, siteFor(host.datacenter));
 
   /* Workloads */
-  const workloadIds = new Set<string>();
+  const workloadIds = new IdAllocator();
   const guesses: ImportGuess[] = [];
   const defaulted = { vcpus: 0, storageGiB: 0, cpuUtilization: 0, iops: 0, networkMbps: 0, currentHost: 0 };
   const unknownHosts = new Map<string, number[]>();
@@ -738,13 +747,18 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
   let estimated = 0;
   let measured = 0;
   const workloads: RvtoolsEstateDocument['workloads'] = vms.map((vm) => {
-    const id = uniqueId(sanitiseId(vm.name, 'vm'), workloadIds);
+    const id = workloadIds.allocate(sanitiseId(vm.name, 'vm'));
     const host = vm.hostName === '' ? undefined : hostByName.get(vm.hostName.toLowerCase());
     if (vm.hostName !== '' && !host) {
-      unknownHosts.set(vm.hostName, [...(unknownHosts.get(vm.hostName) ?? []), vm.row]);
+      const rows = unknownHosts.get(vm.hostName);
+      if (rows) rows.push(vm.row);
+      else unknownHosts.set(vm.hostName, [vm.row]);
     }
-    const site = vm.datacenter !== null ? siteFor(vm.datacenter) : host ? hostSite.get(host)! : siteFor(null);
-    if (host && hostSite.get(host) !== site) siteMismatch.push(vm.row);
+    // A workload runs where its host is (the estate requires it); the VM's own Datacenter
+    // column only decides when the host is unknown.
+    const ownSite = vm.datacenter !== null ? siteFor(vm.datacenter) : null;
+    const site = host ? hostSite.get(host)! : (ownSite ?? siteFor(null));
+    if (host && ownSite !== null && ownSite !== site) siteMismatch.push(vm.row);
     let application = vm.application?.value;
     if (vm.application === null) {
       application = 'Unassigned';
@@ -799,7 +813,7 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
       file: info.label,
       row: siteMismatch[0] ?? null,
       column: vi.datacenter?.name ?? null,
-      message: `datacenter differs from the host's for ${siteMismatch.length} VM(s) (rows ${rowList(siteMismatch)}): the VM's datacenter was used`,
+      message: `datacenter differs from the host's for ${siteMismatch.length} VM(s) (rows ${rowList(siteMismatch)}): the host's datacenter was used`,
     });
   }
 
@@ -816,7 +830,7 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
   /* Confidence and notes */
   const total = workloads.length * 4;
   const assumed = total - measured - estimated;
-  const dataConfidence = total === 0 ? 1 : round(measured / total, 4);
+  const dataConfidence = total === 0 ? 1 : measured / total;
   const notes: string[] = [];
   const n = workloads.length;
   notes.push(
