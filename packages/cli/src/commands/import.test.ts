@@ -69,7 +69,7 @@ describe('virtplan import rvtools', () => {
       'import rvtools: imported 19 VMs as workloads (of 23 vInfo rows), 4 hosts, 2 sites',
     );
     expect(summary).toContain(
-      'import rvtools: left out 4: 1 powered off, 1 suspended, 1 templates, 1 SRM placeholders, 0 without a name',
+      'import rvtools: left out 4: powered off 1, suspended 1, templates 1, SRM placeholders 1, rows without a name 0',
     );
     expect(summary).toContain('import rvtools: data confidence 25% (19 of 76 sizing figures measured)');
     expect(summary).toContain(

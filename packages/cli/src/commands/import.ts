@@ -60,8 +60,8 @@ export function importSummary(report: ImportReport, output: string | null): stri
     `imported ${plural(report.workloadsImported, 'VM')} as workloads (of ${report.vmRows} vInfo rows), ` +
       `${plural(report.hostsImported, 'host')}${report.hostsInferred ? ' (inferred: no vHost)' : ''}, ` +
       `${plural(report.sites, 'site')}`,
-    `left out ${leftOut}: ${out.poweredOff} powered off, ${out.suspended} suspended, ${out.templates} templates, ` +
-      `${out.srmPlaceholders} SRM placeholders, ${out.unnamed} without a name`,
+    `left out ${leftOut}: powered off ${out.poweredOff}, suspended ${out.suspended}, templates ${out.templates}, ` +
+      `SRM placeholders ${out.srmPlaceholders}, rows without a name ${out.unnamed}`,
     `defaulted: cpuUtilization ${d.cpuUtilization}, iops ${d.iops}, networkMbps ${d.networkMbps}, ` +
       `storageGiB ${d.storageGiB}, vcpus ${d.vcpus}, currentHost ${d.currentHost}` +
       (report.figures.estimated > 0

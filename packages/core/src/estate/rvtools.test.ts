@@ -86,7 +86,7 @@ describe('importRvtools: the hospital export (RVTools 4, comma, MiB, CRLF)', () 
     });
     // In Use empty: Provisioned (81,920 MiB) is used and said so.
     expect(workload(result, 'app-diet01').storageGiB).toBe(80);
-    expect(result.report.notes.join('\n')).toMatch(/storageGiB from Provisioned .* 1 workloads \(rows 20\)/);
+    expect(result.report.notes.join('\n')).toMatch(/storageGiB from Provisioned .* 1 workload \(rows 20\)/);
     expect(workload(result, 'vcsa01').memoryGiB).toBe(19);
   });
 
@@ -195,7 +195,7 @@ describe('importRvtools: an old RVTools 3 export (MB, semicolons, German number 
   it('defaults a missing CPU count and reports it; Provisioned stands in for an empty In Use', () => {
     expect(workload(result, 'dicom-gw').vcpus).toBe(1);
     expect(result.report.defaulted.vcpus).toBe(1);
-    expect(result.report.notes.join('\n')).toContain('vcpus defaulted to 1 for 1 workloads (rows 7)');
+    expect(result.report.notes.join('\n')).toContain('vcpus defaulted to 1 for 1 workload (rows 7)');
     expect(workload(result, 'mail').storageGiB).toBe(400);
   });
 

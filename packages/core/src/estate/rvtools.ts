@@ -421,6 +421,8 @@ const DEFAULT_SITE_NAME = '(no datacenter in the export)';
 /** vCPUs per core assumed when hosts are sized from their guests (no vHost). */
 const INFERRED_VCPUS_PER_CORE = 4;
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 const pct = (part: number, whole: number): string =>
   whole === 0 ? '100%' : `${Math.round((100 * part) / whole)}%`;
 
@@ -836,19 +838,19 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
   notes.push(
     `Imported from RVTools ${vInfoLabel} (${info.rows.length} VM rows)` +
       (hostTable ? ` and ${vHostLabel} (${hostTable.rows.length} host rows)` : '') +
-      `: ${n} workloads, ${hosts.length} hosts, ${sites.length} sites.`,
+      `: ${plural(n, 'workload')}, ${plural(hosts.length, 'host')}, ${plural(sites.length, 'site')}.`,
   );
   const notOn = leftOut.poweredOff + leftOut.suspended;
   const outParts = [
     notOn > 0 ? `${notOn} not powered on (off ${leftOut.poweredOff}, suspended ${leftOut.suspended})` : null,
-    leftOut.templates > 0 ? `${leftOut.templates} templates` : null,
-    leftOut.srmPlaceholders > 0 ? `${leftOut.srmPlaceholders} SRM placeholders` : null,
-    leftOut.unnamed > 0 ? `${leftOut.unnamed} rows without a VM name` : null,
+    leftOut.templates > 0 ? plural(leftOut.templates, 'template') : null,
+    leftOut.srmPlaceholders > 0 ? plural(leftOut.srmPlaceholders, 'SRM placeholder') : null,
+    leftOut.unnamed > 0 ? `${plural(leftOut.unnamed, 'row')} without a VM name` : null,
   ].filter((p) => p !== null);
   if (outParts.length > 0) notes.push(`Left out: ${outParts.join(', ')}.`);
   if (hostsInferred) {
     notes.push(
-      `No vHost export: ${hosts.length} hosts inferred from the VMs' Host column and sized as the least that ` +
+      `No vHost export: ${plural(hosts.length, 'host')} inferred from the VMs' Host column and sized as the least that ` +
         `carries their guests (memory = sum of guest memory, cores = guest vCPUs / ${INFERRED_VCPUS_PER_CORE}); ` +
         'import vHost.csv for the real figures.',
     );
@@ -859,48 +861,49 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
         `(storage from RVTools; IOPS, network and per-VM CPU utilisation are not in an RVTools export).`,
     );
     notes.push(
-      `Assumed for all ${n} workloads: iops 0 and networkMbps 0; criticality, PHI, vendor support and RPO/RTO ` +
+      `Assumed for all ${plural(n, 'workload')}: iops 0 and networkMbps 0; criticality, PHI, vendor support and RPO/RTO ` +
         'take the estate defaults (medium, no PHI, unknown): set them before relying on readiness or DR results.',
     );
     if (estimated > 0) {
       notes.push(
-        `cpuUtilization of ${estimated} workloads is an ESTIMATE: their host's average CPU usage %, not the VM's ` +
+        `cpuUtilization of ${plural(estimated, 'workload')} is an ESTIMATE: their host's average CPU usage %, not the VM's ` +
           '95th percentile; the estate file counts it as given.',
       );
     }
     if (defaulted.cpuUtilization > 0) {
       notes.push(
-        `cpuUtilization left out for ${defaulted.cpuUtilization} workloads, so it is assumed 1 (fully busy): measure it.`,
+        `cpuUtilization left out for ${plural(defaulted.cpuUtilization, 'workload')}, so it is assumed 1 (fully busy): measure it.`,
       );
     }
     if (defaulted.storageGiB > 0)
-      notes.push(`storageGiB unknown for ${defaulted.storageGiB} workloads (assumed 0).`);
+      notes.push(`storageGiB unknown for ${plural(defaulted.storageGiB, 'workload')} (assumed 0).`);
     if (storageFromProvisioned.length > 0) {
       notes.push(
-        `storageGiB from Provisioned (In Use empty) for ${storageFromProvisioned.length} workloads (rows ${rowList(storageFromProvisioned)}).`,
+        `storageGiB from Provisioned (In Use empty) for ${plural(storageFromProvisioned.length, 'workload')} (rows ${rowList(storageFromProvisioned)}).`,
       );
     }
     if (vcpusDefaulted.length > 0) {
       notes.push(
-        `vcpus defaulted to 1 for ${vcpusDefaulted.length} workloads (rows ${rowList(vcpusDefaulted)}).`,
+        `vcpus defaulted to 1 for ${plural(vcpusDefaulted.length, 'workload')} (rows ${rowList(vcpusDefaulted)}).`,
       );
     }
-    if (defaulted.currentHost > 0) notes.push(`currentHost unknown for ${defaulted.currentHost} workloads.`);
+    if (defaulted.currentHost > 0)
+      notes.push(`currentHost unknown for ${plural(defaulted.currentHost, 'workload')}.`);
     const byBasis = (basis: GuessBasis) =>
       guesses.filter((g) => g.field === 'application' && g.basis === basis).length;
     const appGuesses = guesses.filter((g) => g.field === 'application').length;
     if (appGuesses > 0) {
       notes.push(
-        `application GUESSED for ${appGuesses} workloads (annotation field ${byBasis('annotation-field')}, ` +
+        `application GUESSED for ${plural(appGuesses, 'workload')} (annotation field ${byBasis('annotation-field')}, ` +
           `name keyword ${byBasis('name-keyword')}, annotation keyword ${byBasis('annotation-keyword')}, ` +
           `name prefix ${byBasis('name-prefix')}, none: Unassigned ${byBasis('none')}): check them.`,
       );
     }
     const roleGuesses = guesses.filter((g) => g.field === 'role').length;
     if (roleGuesses > 0)
-      notes.push(`role guessed from the VM name for ${roleGuesses} workloads: check them.`);
+      notes.push(`role guessed from the VM name for ${plural(roleGuesses, 'workload')}: check them.`);
   }
-  if (warnings.length > 0) notes.push(`${warnings.length} row problems reported by the import.`);
+  if (warnings.length > 0) notes.push(`${plural(warnings.length, 'row problem')} reported by the import.`);
 
   const datacenters = sites.filter((s) => s.name !== DEFAULT_SITE_NAME).map((s) => s.name);
   const name =
