@@ -1,6 +1,7 @@
 import type { Command } from '../io.ts';
 import { assessCommand } from './assess.ts';
 import { consolidateCommand } from './consolidate.ts';
+import { drCommand } from './dr.ts';
 import { importCommand } from './import.ts';
 import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
@@ -13,6 +14,7 @@ export const commands: readonly Command[] = [
   validateCommand,
   assessCommand,
   consolidateCommand,
+  drCommand,
   importCommand,
   schemaCommand,
   serveCommand,

@@ -32,13 +32,19 @@ export type PlaceOnTop = (
   guests: readonly Workload[],
 ) => RestartPlacement;
 
+/**
+ * Restart placement: spread over the machines (boots in parallel, the recovery time shortest);
+ * when spreading leaves something out, best fit (as `placeOnto`) if that places more.
+ */
 export const placeAtFullHeadroom: PlaceOnTop = (estate, machines, existing, guests) => {
   if (guests.length === 0) return { placed: new Map(), unfit: [] };
-  const result = placeOntoFast(estate, machines, existing, guests, {
-    headroom: 1,
-    antiAffinity: true,
-    separateRoles: false,
-  });
+  const options = { headroom: 1, antiAffinity: true, separateRoles: false };
+  const loaded = loadMachines(estate, machines, existing, options);
+  let result = placeOnLoaded({ ...loaded, options: { ...options, spread: true } }, guests);
+  if (result.unfit.length > 0) {
+    const packed = placeOnLoaded(loaded, guests);
+    if (packed.unfit.length < result.unfit.length) result = packed;
+  }
   return { placed: new Map(result.placements.map((p) => [p.workload, p.host])), unfit: result.unfit };
 };
 
@@ -70,6 +76,11 @@ export interface FastPlaceOptions {
   readonly headroom: number;
   readonly antiAffinity: boolean;
   readonly separateRoles: boolean;
+  /**
+   * Pick the machine with the most room left instead of the least (worst fit): restarts spread
+   * over the recovery hypervisors, so boots run in parallel. Default false (best fit, as placeOnto).
+   */
+  readonly spread?: boolean;
 }
 
 /** Machines with what already runs on them, flat, ready for several placement trials. */
@@ -133,6 +144,7 @@ export function placeOnLoaded(
   exclude = -1,
 ): PlaceOntoResult {
   const { machines, options, cap } = loaded;
+  const spread = options.spread ?? false;
   const n = machines.length;
   const used = loaded.used.slice();
   const groups = loaded.groups.slice();
@@ -171,7 +183,7 @@ export function placeOnLoaded(
           ? `${w.application}\u0000production`
           : null;
     let best = -1;
-    let bestSlack = Number.POSITIVE_INFINITY;
+    let bestSlack = spread ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
     let nearest = -1;
     let nearestSize = 0;
     let ruleBlocked: 'antiAffinityGroup' | 'separateRoles' | null = null;
@@ -208,7 +220,7 @@ export function placeOnLoaded(
         const c = cap[o + r]!;
         if (scale[r]! > 0 && Number.isFinite(c)) slack += (c - used[o + r]! - d[r]!) / scale[r]!;
       }
-      if (slack < bestSlack) {
+      if (spread ? slack > bestSlack : slack < bestSlack) {
         bestSlack = slack;
         best = k;
       }

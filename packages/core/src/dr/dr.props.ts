@@ -138,7 +138,16 @@ export function scheduleHolds(estate: Estate, e: DrEvaluation): void {
     }
     if (s.restarted.length > 0) {
       expect(s.completionMinute).toBe(Math.max(...s.restarted.map((r) => r.readyMinute)));
-      expect(s.criticalPath.at(-1)!.readyMinute).toBe(s.completionMinute);
+      const essential = s.restarted.filter((r) => {
+        const role = byId.get(r.workload)!.role;
+        return role === 'production' || role === 'failover';
+      });
+      if (s.productionReadyMinute !== null) {
+        expect(s.criticalPath.at(-1)!.readyMinute).toBe(s.productionReadyMinute);
+        expect(s.productionReadyMinute).toBeGreaterThanOrEqual(
+          Math.max(0, ...essential.map((r) => r.readyMinute)),
+        );
+      } else expect(s.criticalPath.at(-1)!.readyMinute).toBe(s.completionMinute);
     }
   }
 }

@@ -254,7 +254,7 @@ describe('site loss', () => {
     expect(north.notRestarted.map((n) => n.cause)).toEqual(['no-recovery-site', 'no-recovery-site']);
     const f = e.findings.find((x) => x.code === 'DR_NO_RECOVERY_SITE')!;
     expect(f).toMatchObject({ severity: 'critical', site: 'north' });
-    expect(f.message).toContain('loses all 2 workloads');
+    expect(f.message).toContain('loses every workload there (2 workloads, 1 critical)');
   });
 
   it('a recovery site without hypervisors', () => {
@@ -402,6 +402,57 @@ describe('restart schedule and RTO', () => {
       ['c', 'dependency-down'],
     ]);
     expect(north.restarted.map((r) => r.workload)).toEqual(['d']);
+  });
+});
+
+describe('named examples from property failures', () => {
+  it('test workloads boot once every production workload has started, whatever the file order', () => {
+    const workloads = [
+      {
+        id: 'w0',
+        role: 'test' as const,
+        criticality: 'critical' as const,
+        site: 'south',
+        memoryGiB: 1,
+        bootMinutes: 0,
+      },
+      { id: 'w1', criticality: 'critical' as const, site: 'south', memoryGiB: 1, bootMinutes: 1 },
+      { id: 'w2', criticality: 'critical' as const, site: 'south', memoryGiB: 26, bootMinutes: 1 },
+    ];
+    const spec = (list: typeof workloads) =>
+      twoSites({
+        machines: [
+          { id: 'm0', site: 'north', memoryGiB: 16, cpuCores: 2 },
+          { id: 'm1', site: 'north', memoryGiB: 26, cpuCores: 2 },
+        ],
+        workloads: list,
+        dr: { recoverySites: { south: 'north' }, concurrentBootsPerHost: 2, detectionMinutes: 0 },
+      });
+    for (const list of [workloads, [...workloads].reverse()]) {
+      const south = site(evaluate(spec(list)), 'south');
+      expect(Object.fromEntries(south.restarted.map((r) => [r.workload, [r.host, r.startMinute]]))).toEqual({
+        w0: ['m0', 0],
+        w1: ['m0', 0],
+        w2: ['m1', 0],
+      });
+    }
+  });
+
+  it('a training workload that depends on a shed one is shed too, whatever the file order', () => {
+    const workloads = [
+      { id: 'big', criticality: 'critical' as const, currentHost: 'n1', memoryGiB: 500 },
+      { id: 'a', role: 'training' as const, currentHost: 'n1', memoryGiB: 8 },
+      { id: 'b', role: 'training' as const, currentHost: 'n1', memoryGiB: 8, dependsOn: ['a'] },
+      { id: 'here', role: 'test' as const, site: 'south', currentHost: 's1', memoryGiB: 20 },
+    ];
+    for (const list of [workloads, [...workloads].reverse()]) {
+      const north = site(evaluate(twoSites({ workloads: list })), 'north');
+      expect(north.notRestarted.map((n) => [n.workload, n.cause])).toEqual([
+        ['a', 'shed'],
+        ['b', 'dependency-down'],
+      ]);
+      expect(north.shedAtRecoverySite).toEqual(['here']);
+    }
   });
 });
 

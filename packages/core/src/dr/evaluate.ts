@@ -175,7 +175,7 @@ function siteFindings(estate: Estate, loss: SiteLoss): DrFinding[] {
       severity: critical > 0 ? 'critical' : 'high',
       site,
       message:
-        `${site} has no recovery site: losing it loses all ${count(loss.lostWorkloads, 'workload')} that run there${critical > 0 ? ` (${critical} critical)` : ''}` +
+        `${site} has no recovery site: losing it loses every workload there (${count(loss.lostWorkloads, 'workload')}${critical > 0 ? `, ${critical} critical` : ''})` +
         `${loss.applicationsDown.length > 0 ? ` and stops ${count(loss.applicationsDown.length, 'application')} (${loss.applicationsDown.slice(0, 5).join(', ')}${loss.applicationsDown.length > 5 ? ', ...' : ''})` : ''}. Name one in policies.dr.recoverySites and replicate to it.`,
     });
     return out;
@@ -193,10 +193,19 @@ function siteFindings(estate: Estate, loss: SiteLoss): DrFinding[] {
   const refused = loss.notRestarted.filter((n) => n.cause === 'capacity');
   if (refused.length > 0) {
     const critical = refused.filter((n) => byId.get(n.workload)!.criticality === 'critical').length;
+    const groups = [
+      ...new Set(
+        refused
+          .filter((n) => n.reasons.some((r) => r.includes('anti-affinity group')))
+          .map((n) => byId.get(n.workload)!.antiAffinityGroup),
+      ),
+    ];
     const lacks =
       loss.capacityShortfall.length > 0
         ? `it lacks ${describeShortfalls(loss.capacityShortfall)}`
-        : 'its free room is spread over hosts none of which can take them (or anti-affinity keeps them off)';
+        : groups.length > 0
+          ? `anti-affinity group ${groups.join(', ')} has more members to restart than ${loss.recoverySite} has hypervisors with room, so a member stays off`
+          : 'its free room is spread over hypervisors none of which can take them whole';
     out.push({
       code: 'DR_RECOVERY_CAPACITY_SHORT',
       severity: critical > 0 ? 'critical' : 'high',

@@ -133,14 +133,23 @@ export function evaluateReplication(estate: Estate): ReplicationResult {
             ? `link ${link.id} is loaded past 100% (${Math.round(link.utilization * 100)}%), so the replication backlog grows without bound`
             : `async replication every ${formatAmount(interval)} min plus ${formatAmount(interval * link.utilization)} min to ship an interval’s changes over ${link.id} (${Math.round(link.utilization * 100)}% busy)`;
       }
-    } else if (snapshotMinutes !== null) {
-      basis = 'snapshot';
-      achievable = snapshotMinutes;
-      how = `no replication; the last snapshot is up to ${formatAmount(snapshotMinutes)} min old`;
     } else {
-      basis = 'unprotected';
-      achievable = null;
-      how = 'neither replication nor snapshots protect it';
+      const target = dr.recoverySites[w.site];
+      const why =
+        mode === 'none'
+          ? 'no replication'
+          : target === undefined
+            ? `${w.site} has no recovery site to replicate to`
+            : `no link joins ${w.site} to ${target}`;
+      if (snapshotMinutes !== null) {
+        basis = 'snapshot';
+        achievable = snapshotMinutes;
+        how = `${why}; the last snapshot is up to ${formatAmount(snapshotMinutes)} min old`;
+      } else {
+        basis = 'unprotected';
+        achievable = null;
+        how = `${why} and no snapshots`;
+      }
     }
     const met = achievable !== null && fitsWithin(achievable, w.rpoMinutes);
     const margin = achievable === null ? null : w.rpoMinutes - achievable;

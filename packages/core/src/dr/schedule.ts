@@ -18,6 +18,8 @@ export interface ScheduleInput {
   /** Per item: its position in priority order (0 boots first when several are ready). */
   readonly priority: readonly number[];
   readonly names: readonly string[];
+  /** Items that boot only once every other item has started (test and training). */
+  readonly deferred: readonly boolean[];
   readonly concurrentBootsPerHost: number;
   readonly detectionMinutes: number;
 }
@@ -27,12 +29,15 @@ export interface Schedule {
   readonly readyMinute: Float64Array;
   readonly criticalPath: readonly CriticalPathStep[];
   readonly completionMinute: number | null;
+  /** When the last non-deferred item is ready (null when there is none). */
+  readonly productionReadyMinute: number | null;
 }
 
 const DETECTION = 0;
 const DEPENDENCY = 1;
 const SLOT = 2;
-const WAITS = ['detection', 'dependency', 'boot-slot'] as const;
+const PRIORITY = 3;
+const WAITS = ['detection', 'dependency', 'boot-slot', 'priority'] as const;
 
 /** Throws when the items cannot all be scheduled: the caller removes cycles first (a bug otherwise). */
 export function scheduleRestarts(input: ScheduleInput): Schedule {
@@ -71,34 +76,59 @@ export function scheduleRestarts(input: ScheduleInput): Schedule {
       dirty.push(m);
     }
   };
-  for (let i = 0; i < n; i++) {
-    if (remaining[i] === 0) {
-      queues[machineOf[i]!]!.push(i);
-      markDirty(machineOf[i]!);
+  // Deferred items wait in `held` until every other item has started.
+  let essentialLeft = 0;
+  for (let i = 0; i < n; i++) if (!input.deferred[i]) essentialLeft++;
+  const held: number[] = [];
+  const wasHeld = new Uint8Array(n);
+  let releasedBy = -1;
+  let releasedAt = Number.NaN;
+  const makeReady = (i: number) => {
+    if (input.deferred[i] && essentialLeft > 0) {
+      held.push(i);
+      wasHeld[i] = 1;
+      return;
     }
-  }
+    queues[machineOf[i]!]!.push(i);
+    markDirty(machineOf[i]!);
+  };
+  for (let i = 0; i < n; i++) if (remaining[i] === 0) makeReady(i);
   let scheduled = 0;
   const startReady = (now: number) => {
-    const list = dirty;
-    dirty = [];
-    for (const m of list) {
-      isDirty[m] = 0;
-      const q = queues[m]!;
-      while (running[m]! < slots && q.size > 0) {
-        const i = q.pop()!;
-        start[i] = now;
-        ready[i] = now + bootMinutes[i]!;
-        running[m]!++;
-        scheduled++;
-        if (now === t0) waited[i] = DETECTION;
-        else if (earliest[i] === now && lastDep[i]! >= 0) {
-          waited[i] = DEPENDENCY;
-          pred[i] = lastDep[i]!;
-        } else {
-          waited[i] = SLOT;
-          pred[i] = freedBy[m]!;
+    // Until nothing more can start now (releasing deferred items dirties machines again).
+    while (dirty.length > 0) {
+      const list = dirty;
+      dirty = [];
+      for (const m of list) {
+        isDirty[m] = 0;
+        const q = queues[m]!;
+        while (running[m]! < slots && q.size > 0) {
+          const i = q.pop()!;
+          start[i] = now;
+          ready[i] = now + bootMinutes[i]!;
+          running[m]!++;
+          scheduled++;
+          if (!input.deferred[i] && --essentialLeft === 0) {
+            releasedBy = i;
+            releasedAt = now;
+            for (const h of held.splice(0)) {
+              queues[machineOf[h]!]!.push(h);
+              markDirty(machineOf[h]!);
+            }
+          }
+          if (wasHeld[i] && now === releasedAt && earliest[i]! < now) {
+            waited[i] = PRIORITY;
+            pred[i] = releasedBy;
+          } else if (now === t0) waited[i] = DETECTION;
+          else if (earliest[i] === now && lastDep[i]! >= 0) {
+            waited[i] = DEPENDENCY;
+            pred[i] = lastDep[i]!;
+          } else {
+            waited[i] = SLOT;
+            pred[i] = freedBy[m]!;
+          }
+          events.push(i);
         }
-        events.push(i);
       }
     }
   };
@@ -117,10 +147,7 @@ export function scheduleRestarts(input: ScheduleInput): Schedule {
           earliest[d] = now;
           lastDep[d] = j;
         }
-        if (--remaining[d]! === 0) {
-          queues[machineOf[d]!]!.push(d);
-          markDirty(machineOf[d]!);
-        }
+        if (--remaining[d]! === 0) makeReady(d);
       }
     }
     startReady(now);
@@ -128,8 +155,14 @@ export function scheduleRestarts(input: ScheduleInput): Schedule {
   if (scheduled < n)
     throw new Error(`restart schedule: ${n - scheduled} workloads left unscheduled (cycle?)`);
 
+  // The critical path ends at the last production workload to be ready (test and training, which
+  // wait for production by design, only when nothing else restarts); ties go to the lower priority.
+  const anyEssential = input.deferred.some((d) => !d);
   let last = -1;
+  let completion = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
+    completion = Math.max(completion, ready[i]!);
+    if (anyEssential && input.deferred[i]) continue;
     if (last < 0 || ready[i]! > ready[last]! || (ready[i] === ready[last] && priority[i]! > priority[last]!))
       last = i;
   }
@@ -148,6 +181,7 @@ export function scheduleRestarts(input: ScheduleInput): Schedule {
     startMinute: start,
     readyMinute: ready,
     criticalPath: path,
-    completionMinute: last >= 0 ? ready[last]! : null,
+    completionMinute: n > 0 ? completion : null,
+    productionReadyMinute: anyEssential ? ready[last]! : null,
   };
 }

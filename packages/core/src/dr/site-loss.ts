@@ -140,11 +140,13 @@ export function evaluateSiteLoss(ctx: SiteLossContext, siteId: string): SiteLoss
       }
     }
   }
-  // Restart tiers: effective criticality, then the expendable workloads last.
-  const tiers: number[][] = [[], [], [], [], []];
+  // Restart tiers: effective criticality, production before failover instances within a tier
+  // (the standby of a lost application is worth less than its production), expendable ones last.
+  const tiers: number[][] = Array.from({ length: 9 }, () => []);
   for (const i of lost) {
     if (down.has(i)) continue;
-    tiers[needed.has(i) ? graph.effRank[i]! : 4]!.push(i);
+    const failover = workloads[i]!.role === 'failover' ? 1 : 0;
+    tiers[needed.has(i) ? graph.effRank[i]! * 2 + failover : 8]!.push(i);
   }
   // Within a tier, dependencies before dependents, whatever the order of the file.
   for (const tier of tiers) {
@@ -157,7 +159,7 @@ export function evaluateSiteLoss(ctx: SiteLossContext, siteId: string): SiteLoss
     if (m && machineIds.has(m.id) && w.site !== siteId) runningAtRecovery.push(i);
   });
 
-  const attempt = (shed: boolean): Attempt | null => {
+  const attempt = (shed: boolean): Attempt => {
     const trial = down.copy();
     const existing = new Map<string, string[]>();
     const shedHere: number[] = [];
@@ -175,7 +177,7 @@ export function evaluateSiteLoss(ctx: SiteLossContext, siteId: string): SiteLoss
     trial.propagate(shedHere);
     const placedOn = new Map<number, string>();
     for (let t = 0; t < tiers.length; t++) {
-      const expendable = t === 4;
+      const expendable = t === tiers.length - 1;
       const guests: number[] = [];
       for (const i of tiers[t]!) {
         if (trial.has(i)) continue;
@@ -216,7 +218,6 @@ export function evaluateSiteLoss(ctx: SiteLossContext, siteId: string): SiteLoss
           trial.shortfalls.set(i, shortfallsOf(u, w));
         }
       }
-      if (!expendable && !shed && failed.length > 0) return null;
       // What depends on a workload that did not fit stays down and gives its room back.
       trial.propagate(failed);
       for (const i of guests) {
@@ -230,7 +231,13 @@ export function evaluateSiteLoss(ctx: SiteLossContext, siteId: string): SiteLoss
     }
     return { down: trial, placedOn, shedHere, existing };
   };
-  const outcome = attempt(false) ?? attempt(true)!;
+  // Shed test and training only when that lets more of the rest restart.
+  const refusedCount = (a: Attempt) => lost.filter((i) => a.down.cause.get(i) === 'capacity').length;
+  let outcome = attempt(false);
+  if (refusedCount(outcome) > 0) {
+    const shedding = attempt(true);
+    if (refusedCount(shedding) < refusedCount(outcome)) outcome = shedding;
+  }
   // Workloads anywhere that depend on what stays down are down too (for the applications).
   outcome.down.propagate([...outcome.down.cause.keys()]);
   for (const i of [...outcome.placedOn.keys()]) if (outcome.down.has(i)) outcome.placedOn.delete(i);
@@ -255,6 +262,7 @@ export function evaluateSiteLoss(ctx: SiteLossContext, siteId: string): SiteLoss
     outcome.placedOn,
     machines,
     shortfall,
+    new Set(tiers[tiers.length - 1]),
   );
 }
 
@@ -268,6 +276,7 @@ function finish(
   placedOn: ReadonlyMap<number, string>,
   recoveryMachines: readonly Machine[],
   capacityShortfall: SiteLoss['capacityShortfall'],
+  deferred: ReadonlySet<number> = new Set(),
 ): SiteLoss {
   const { estate, graph } = ctx;
   const workloads = estate.workloads;
@@ -294,6 +303,7 @@ function finish(
     deps: items.map((i) => graph.deps[i]!.filter((d) => local.has(d)).map((d) => local.get(d)!)),
     priority,
     names: items.map((i) => workloads[i]!.id),
+    deferred: items.map((i) => deferred.has(i)),
     concurrentBootsPerHost: dr.concurrentBootsPerHost,
     detectionMinutes: dr.detectionMinutes,
   });
@@ -355,6 +365,7 @@ function finish(
     applicationsDown,
     applicationsDegraded,
     completionMinute: schedule.completionMinute,
+    productionReadyMinute: schedule.productionReadyMinute,
     criticalPath: schedule.criticalPath,
   };
 }

@@ -83,8 +83,11 @@ export interface CriticalPathStep {
   readonly host: string;
   readonly startMinute: number;
   readonly readyMinute: number;
-  /** What it waited for before it could start. */
-  readonly waitedFor: 'detection' | 'dependency' | 'boot-slot';
+  /**
+   * What it waited for before it could start: detection, a dependency, a free boot slot on its
+   * machine, or (test and training) the start of every other workload.
+   */
+  readonly waitedFor: 'detection' | 'dependency' | 'boot-slot' | 'priority';
 }
 
 export interface SiteLoss {
@@ -102,7 +105,9 @@ export interface SiteLoss {
   readonly applicationsDegraded: readonly string[];
   /** The minute the last restarted workload is ready; null when nothing restarts. */
   readonly completionMinute: number | null;
-  /** The chain of waits that decides `completionMinute`, first step first. */
+  /** The minute the last production/failover workload is ready (test and training come after). */
+  readonly productionReadyMinute: number | null;
+  /** The chain of waits that decides `productionReadyMinute`, first step first. */
   readonly criticalPath: readonly CriticalPathStep[];
 }
 
