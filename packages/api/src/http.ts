@@ -25,6 +25,8 @@ export interface HttpServerOptions {
   readonly planTimeLimitMs?: number | undefined;
   /** How long shutdown waits for in-flight requests (default 10 s). */
   readonly shutdownGraceMs?: number | undefined;
+  /** Close the database with the server (default true). */
+  readonly ownsDatabase?: boolean | undefined;
 }
 
 export interface RunningServer {
@@ -90,7 +92,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     logger,
     analysis: new AnalysisCache(),
     runs: new RunLimiter(options.maxConcurrentRuns ?? 4),
-    limits: { depth: 12, complexity: 20_000, breadth: 400, ...options.limits },
+    limits: { depth: 15, complexity: 20_000, breadth: 400, ...options.limits },
     planTimeLimitMs: options.planTimeLimitMs ?? 2_000,
   };
   const yoga = createYogaServer({
@@ -250,7 +252,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       }
       server.closeAllConnections();
       await stopped;
-      await database.close();
+      if (options.ownsDatabase !== false) await database.close();
     })();
     return closing;
   };

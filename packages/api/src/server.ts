@@ -1,8 +1,9 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ValidationRule } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate, type Principal } from './auth/keys.ts';
 import type { AppContext, RequestContext } from './context.ts';
+import { depthLimit } from './graphql/depth-limit.ts';
 import { buildSchema } from './graphql/index.ts';
 import { createLoaders } from './services/loaders.ts';
 
@@ -14,6 +15,19 @@ export interface YogaOptions {
   readonly demoPrincipal: Principal | null;
   /** Pre-filled GraphiQL headers (the demo key). */
   readonly graphiqlHeaders?: string | undefined;
+}
+
+function isExpectedError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as {
+    name?: unknown;
+    originalError?: unknown;
+    extensions?: { code?: unknown; http?: unknown };
+  };
+  if (e.name !== 'GraphQLError') return false;
+  // Classified on purpose (a code, or an HTTP status as yoga gives request errors), or wrapping such an error.
+  if (typeof e.extensions?.code === 'string' || e.extensions?.http !== undefined) return true;
+  return e.originalError == null || isExpectedError(e.originalError);
 }
 
 function unauthenticated(message: string): GraphQLError {
@@ -53,14 +67,20 @@ export function createYogaServer(
       // Never the development extras (originalError, stack), whatever NODE_ENV says.
       isDev: false,
       maskError: (error, message) => {
-        const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-        if (error instanceof GraphQLError && !error.originalError) return error;
-        if (original instanceof GraphQLError) return original;
+        // GraphQL errors raised on purpose (ours, yoga's, the plugins') pass; anything else is a bug:
+        // log it, mask it. Duck-typed: graphql may be loaded twice (ESM and CJS), so instanceof fails.
+        if (isExpectedError(error)) return error as GraphQLError;
+        const original = (error as { originalError?: unknown }).originalError ?? error;
         app.logger.error({ err: original }, 'unexpected error while serving a request');
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
     plugins: [
+      {
+        onValidate: ({ addValidationRule }: { addValidationRule: (rule: ValidationRule) => void }) => {
+          addValidationRule(depthLimit(app.limits.depth));
+        },
+      },
       // Requests with an Authorization header always get a CORS preflight, like those with the CSRF header.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
     ],

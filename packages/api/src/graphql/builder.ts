@@ -27,6 +27,20 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: false,
     nodesQueryOptions: false,
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
+    cursorFieldOptions: { description: 'Opaque cursor of this item: pass it as `after` for the next page.' },
+    nodeFieldOptions: { description: 'The item.' },
+    edgesFieldOptions: { description: 'The items of this page, each with its cursor.' },
+    pageInfoFieldOptions: { description: 'Whether there are more pages, and the cursors to get them.' },
+    hasNextPageFieldOptions: { description: 'More items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'Items precede this page (an `after` cursor was given).' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of the page.' },
+    endCursorFieldOptions: {
+      description: 'Cursor of the last item of the page: pass it as `after` for the next page.',
+    },
+    firstArgOptions: { description: 'Page size (default 50, at most 500).' },
+    afterArgOptions: { description: 'Return the items after this cursor.' },
+    lastArgOptions: { description: 'Not supported: lists page forward only.' },
+    beforeArgOptions: { description: 'Not supported: lists page forward only.' },
   },
   scopeAuth: {
     authScopes: async (context) => ({
@@ -42,7 +56,8 @@ export const builder = new SchemaBuilder<{
   },
   complexity: {
     defaultComplexity: 1,
-    defaultListMultiplier: 10,
+    // Connections multiply by `first`; plain lists are bounded by the estate and count once.
+    defaultListMultiplier: 1,
     limit: (context) => context.limits,
     complexityError: (kind, result) => {
       const name = String(kind).toLowerCase() as 'depth' | 'breadth' | 'complexity';

@@ -7,10 +7,12 @@ import './types/application.ts';
 import './types/audit.ts';
 import './types/policies.ts';
 import './types/plan.ts';
+import './types/dr.ts';
 import './types/results.ts';
 import './types/inputs.ts';
 import './types/query.ts';
 import './types/mutation.ts';
+import './types/runs.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -1,9 +1,17 @@
-import { assessEstate, type Estate, type ReadinessReport, validateEstateDocument } from '@virtplan/core';
+import {
+  assessEstate,
+  drFindingsForApplication,
+  type Estate,
+  evaluateDr,
+  type ReadinessReport,
+  validateEstateDocument,
+} from '@virtplan/core';
 import { GraphQLError } from 'graphql';
 
 interface Entry {
   readonly estate: Estate;
-  readiness?: ReadinessReport;
+  /** Readiness depends on the day too (DR findings such as the contingency-plan test age). */
+  readiness?: { readonly day: string; readonly report: ReadinessReport };
 }
 
 /**
@@ -30,14 +38,25 @@ export class AnalysisCache {
     return (await this.#entry(estateId, revision, loadDocument)).estate;
   }
 
+  /**
+   * Readiness at `revision` on `day` (YYYY-MM-DD): each application's status and findings, with the
+   * DR findings that concern it (workloads on their current hosts).
+   */
   async readiness(
     estateId: string,
     revision: number,
+    day: string,
     loadDocument: () => Promise<unknown>,
   ): Promise<ReadinessReport> {
     const entry = await this.#entry(estateId, revision, loadDocument);
-    entry.readiness ??= assessEstate(entry.estate);
-    return entry.readiness;
+    if (entry.readiness?.day !== day) {
+      const dr = evaluateDr(entry.estate, { now: day });
+      const report = assessEstate(entry.estate, {
+        applicationFindings: (application) => drFindingsForApplication(dr, application),
+      });
+      entry.readiness = { day, report };
+    }
+    return entry.readiness.report;
   }
 
   async #entry(estateId: string, revision: number, loadDocument: () => Promise<unknown>): Promise<Entry> {

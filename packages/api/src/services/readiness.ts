@@ -31,9 +31,10 @@ export async function loadDocument(ctx: RequestContext, id: string): Promise<unk
   return found.document;
 }
 
-/** Readiness of the estate at its current revision, computed once per revision. */
+/** Readiness of the estate at its current revision today, computed once per revision and day. */
 export async function readinessOf(ctx: RequestContext, estate: EstateSummary): Promise<ReadinessReport> {
-  return ctx.analysis.readiness(estate.id, estate.revision, () => loadDocument(ctx, estate.id));
+  const day = new Date().toISOString().slice(0, 10);
+  return ctx.analysis.readiness(estate.id, estate.revision, day, () => loadDocument(ctx, estate.id));
 }
 
 const indexes = new WeakMap<ReadinessReport, Map<string, WorkloadReadiness>>();

@@ -37,6 +37,8 @@ export const drEvaluations = snakeCase.table(
       .references(() => estates.id, { onDelete: 'cascade' }),
     estateRevision: integer().notNull(),
     evaluatedAt: timestamp({ withTimezone: true }).notNull(),
+    /** The plan whose placements were evaluated; null = workloads on their current hosts. */
+    planId: uuid().references(() => plans.id, { onDelete: 'set null' }),
     result: jsonb().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     createdByKeyId: text().references(() => apiKeys.id, { onDelete: 'set null' }),

@@ -5,6 +5,7 @@ import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../builder.ts';
 import { ApplicationReadinessRef } from './application.ts';
 import { AuditEntryRef } from './audit.ts';
 import { EstateFormatEnum } from './common.ts';
+import { DrEvaluationRef } from './dr.ts';
 import {
   connectionComplexity,
   EstateRef,
@@ -190,6 +191,22 @@ EstateRef.implement({
       },
       { name: 'ConsolidationPlanConnection', description: 'A page of consolidation plans.' },
       { name: 'ConsolidationPlanEdge', description: 'A plan in a page.' },
+    ),
+    drEvaluations: t.connection(
+      {
+        type: DrEvaluationRef,
+        description: 'Stored DR evaluations, newest first.',
+        complexity: connectionComplexity,
+        resolve: async (e, args, ctx) => {
+          rejectBackwardPaging(args);
+          const limit = pageSize(args.first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
+          const after = decodeCursor('dr', args.after);
+          const rows = await ctx.loaders.drSlice.load({ estateId: e.id, after, limit });
+          return toPage(rows, limit, (p) => encodeCursor('dr', p.seq), after !== null);
+        },
+      },
+      { name: 'DrEvaluationConnection', description: 'A page of DR evaluations.' },
+      { name: 'DrEvaluationEdge', description: 'A DR evaluation in a page.' },
     ),
     auditLog: t.connection(
       {

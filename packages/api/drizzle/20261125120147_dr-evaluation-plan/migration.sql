@@ -1,0 +1,2 @@
+ALTER TABLE "dr_evaluations" ADD COLUMN "plan_id" uuid;--> statement-breakpoint
+ALTER TABLE "dr_evaluations" ADD CONSTRAINT "dr_evaluations_plan_id_plans_id_fkey" FOREIGN KEY ("plan_id") REFERENCES "plans"("id") ON DELETE SET NULL;

@@ -1,0 +1,201 @@
+import {
+  type ConsolidationPlan,
+  comparePlans,
+  evaluateDr,
+  notReadyWorkloads,
+  planConsolidation,
+} from '@virtplan/core';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { GraphQLError } from 'graphql';
+import type { RequestContext } from '../context.ts';
+import { auditLog, drEvaluations, plans } from '../db/schema/index.ts';
+import type { DrEvaluationRow, PlanRow } from './loaders.ts';
+import { isUuid, loadDocument, notFoundError, readinessOf, requireEstate } from './readiness.ts';
+
+const PLAN_SEED = 1;
+
+/** Day of an instant, UTC (YYYY-MM-DD): DR results depend on the date, not the time of day. */
+export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+/**
+ * The consolidation plan of the estate's current revision: the stored one when there is one,
+ * else computed (within the run limit), stored with its revision and audited.
+ */
+export function runPlan(ctx: RequestContext, estateId: string): Promise<PlanRow> {
+  // The slot is held from the first read to the last write, so load beyond the limit is refused at once.
+  return ctx.runs.run(() => runPlanInSlot(ctx, estateId));
+}
+
+async function runPlanInSlot(ctx: RequestContext, estateId: string): Promise<PlanRow> {
+  const estate = await requireEstate(ctx, estateId);
+  const [stored] = await ctx.db
+    .select()
+    .from(plans)
+    .where(
+      and(
+        eq(plans.organizationId, ctx.principal.organizationId),
+        eq(plans.estateId, estate.id),
+        eq(plans.estateRevision, estate.revision),
+      ),
+    )
+    .orderBy(desc(plans.seq))
+    .limit(1);
+  if (stored) return stored;
+  {
+    const model = await ctx.analysis.estate(estate.id, estate.revision, () => loadDocument(ctx, estate.id));
+    const readiness = await readinessOf(ctx, estate);
+    const options = { seed: PLAN_SEED, timeLimitMs: ctx.planTimeLimitMs };
+    const plan = planConsolidation(model, {
+      ...options,
+      now: () => performance.now(),
+      stayPhysical: notReadyWorkloads(readiness),
+    });
+    return ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(plans)
+        .values({
+          organizationId: ctx.principal.organizationId,
+          estateId: estate.id,
+          estateRevision: estate.revision,
+          options,
+          result: plan,
+          createdByKeyId: ctx.principal.keyId,
+        })
+        .returning();
+      if (!row) throw new Error('plan insert returned no row');
+      await tx.insert(auditLog).values({
+        organizationId: ctx.principal.organizationId,
+        estateId: estate.id,
+        keyId: ctx.principal.keyId,
+        action: 'PLAN_RUN',
+        estateRevision: estate.revision,
+        detail: { planId: row.id, hostsUsed: plan.hostsUsed, lowerBound: plan.lowerBound },
+      });
+      return row;
+    });
+  }
+}
+
+/** A stored plan of the caller's organization, or null. */
+export async function findPlan(ctx: RequestContext, id: string): Promise<PlanRow | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await ctx.db
+    .select()
+    .from(plans)
+    .where(and(eq(plans.id, id), eq(plans.organizationId, ctx.principal.organizationId)));
+  return row ?? null;
+}
+
+export async function findDrEvaluation(ctx: RequestContext, id: string): Promise<DrEvaluationRow | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await ctx.db
+    .select()
+    .from(drEvaluations)
+    .where(and(eq(drEvaluations.id, id), eq(drEvaluations.organizationId, ctx.principal.organizationId)));
+  return row ?? null;
+}
+
+/** Compares two stored plans of one estate (b against a). */
+export async function comparePlanRows(ctx: RequestContext, a: string, b: string) {
+  const rows =
+    isUuid(a) && isUuid(b)
+      ? await ctx.db
+          .select()
+          .from(plans)
+          .where(and(eq(plans.organizationId, ctx.principal.organizationId), inArray(plans.id, [a, b])))
+      : [];
+  const planA = rows.find((r) => r.id === a);
+  const planB = rows.find((r) => r.id === b);
+  if (!planA) throw notFoundError('plan', a);
+  if (!planB) throw notFoundError('plan', b);
+  if (planA.estateId !== planB.estateId) {
+    throw new GraphQLError('the two plans are of different estates; compare plans of one estate', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return {
+    a: planA,
+    b: planB,
+    comparison: comparePlans(planA.result as ConsolidationPlan, planB.result as ConsolidationPlan),
+  };
+}
+
+/**
+ * The DR evaluation of the estate's current revision today (optionally with a plan's placements):
+ * the stored one when there is one, else computed (within the run limit), stored and audited.
+ */
+export function runDrEvaluation(
+  ctx: RequestContext,
+  estateId: string,
+  planId: string | null,
+  now: Date = new Date(),
+): Promise<DrEvaluationRow> {
+  return ctx.runs.run(() => runDrInSlot(ctx, estateId, planId, now));
+}
+
+async function runDrInSlot(
+  ctx: RequestContext,
+  estateId: string,
+  planId: string | null,
+  now: Date,
+): Promise<DrEvaluationRow> {
+  const estate = await requireEstate(ctx, estateId);
+  let plan: PlanRow | null = null;
+  if (planId !== null) {
+    plan = await findPlan(ctx, planId);
+    if (!plan || plan.estateId !== estate.id)
+      throw notFoundError(`plan of estate ${estate.id} with id`, planId);
+    if (plan.estateRevision !== estate.revision) {
+      throw new GraphQLError(
+        `plan ${planId} was computed from revision ${plan.estateRevision}, but the estate is at revision ${estate.revision}: run a new plan first`,
+        { extensions: { code: 'STALE_PLAN' } },
+      );
+    }
+  }
+  const candidates = await ctx.db
+    .select()
+    .from(drEvaluations)
+    .where(
+      and(
+        eq(drEvaluations.organizationId, ctx.principal.organizationId),
+        eq(drEvaluations.estateId, estate.id),
+        eq(drEvaluations.estateRevision, estate.revision),
+        plan ? eq(drEvaluations.planId, plan.id) : isNull(drEvaluations.planId),
+      ),
+    )
+    .orderBy(desc(drEvaluations.seq))
+    .limit(1);
+  const reusable = candidates[0];
+  if (reusable && utcDay(reusable.evaluatedAt) === utcDay(now)) return reusable;
+  {
+    const model = await ctx.analysis.estate(estate.id, estate.revision, () => loadDocument(ctx, estate.id));
+    const result = evaluateDr(model, {
+      now: now.toISOString(),
+      ...(plan ? { plan: plan.result as ConsolidationPlan } : {}),
+    });
+    return ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(drEvaluations)
+        .values({
+          organizationId: ctx.principal.organizationId,
+          estateId: estate.id,
+          estateRevision: estate.revision,
+          evaluatedAt: now,
+          planId: plan?.id ?? null,
+          result,
+          createdByKeyId: ctx.principal.keyId,
+        })
+        .returning();
+      if (!row) throw new Error('DR evaluation insert returned no row');
+      await tx.insert(auditLog).values({
+        organizationId: ctx.principal.organizationId,
+        estateId: estate.id,
+        keyId: ctx.principal.keyId,
+        action: 'DR_EVALUATED',
+        estateRevision: estate.revision,
+        detail: { drEvaluationId: row.id, planId: plan?.id ?? null, findings: result.findings.length },
+      });
+      return row;
+    });
+  }
+}
