@@ -13,7 +13,8 @@ const MAX_WARNINGS_SHOWN = 10;
 
 const HELP = `Usage: virtplan import rvtools --vinfo VINFO.csv [--vhost VHOST.csv] [-o estate.yaml] [--name NAME]
 
-Turns an RVTools export (the CSV of its vInfo tab, and of its vHost tab) into an estate file.
+Turns an RVTools export (the CSV of its vInfo tab, and of its vHost tab; RVTools' "Export all
+to CSV" names them RVTools_tabvInfo.csv and RVTools_tabvHost.csv) into an estate file.
 Datacenters become sites, vHost rows hypervisor hosts, powered-on VMs workloads; powered-off
 VMs, templates and SRM placeholders are left out and counted. Either separator (, or ;),
 MiB or MB columns, a BOM and any column order are accepted.

@@ -356,6 +356,9 @@ describe('importRvtools: errors', () => {
     expect(errors({ vInfoCsv: 'V\u0000M\u0000,\u0000' })).toEqual([
       'vInfo.csv: not UTF-8 text (UTF-16 or binary?): export or save the CSV as UTF-8',
     ]);
+    expect(errors({ vInfoCsv: 'PK\u0003\u0004\u0014\u0000\u0006\u0000[Content_Types].xml' })).toEqual([
+      'vInfo.csv: an Excel workbook (.xlsx), not CSV: export the tabs as CSV (RVTools: File > Export all to CSV) or save the sheet as CSV',
+    ]);
     expect(errors({ vInfoCsv: 'VM,Memory\n"pacs,1024\n', vHostCsv: vhost })).toEqual([
       'vInfo.csv row 2: not readable as CSV: Quote Not Closed: the parsing is finished with an opening quote',
     ]);

@@ -179,6 +179,13 @@ function readTable(text: string, label: string): Result<Table, ImportIssue[]> {
     message,
   });
   let body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  if (body.startsWith('PK\u0003\u0004')) {
+    return err([
+      issue(
+        'an Excel workbook (.xlsx), not CSV: export the tabs as CSV (RVTools: File > Export all to CSV) or save the sheet as CSV',
+      ),
+    ]);
+  }
   if (body.slice(0, 512).includes('\u0000')) {
     return err([issue('not UTF-8 text (UTF-16 or binary?): export or save the CSV as UTF-8')]);
   }
