@@ -98,7 +98,7 @@ describe('compose.yaml', () => {
   });
 
   it('waits for the server drain before killing the API', () => {
-    const drainMs = Number(environmentOf(api as Service).VIRTPLAN_SHUTDOWN_TIMEOUT_MS);
+    const drainMs = Number(environmentOf(api as Service).VIRTPLAN_SHUTDOWN_GRACE_MS);
     expect(drainMs).toBeGreaterThan(0);
     expect(durationSeconds(api?.stop_grace_period as string)).toBeGreaterThan(drainMs / 1000);
   });

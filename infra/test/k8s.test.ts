@@ -291,7 +291,7 @@ describe.each([
         const api = pod.containers[0] as Container;
         const preStop = api.lifecycle?.preStop;
         const preStopSeconds = preStop?.sleep?.seconds ?? Number(preStop?.exec?.command.at(-1) ?? 0);
-        const drainMs = Number((api.env ?? []).find((e) => e.name === 'VIRTPLAN_SHUTDOWN_TIMEOUT_MS')?.value);
+        const drainMs = Number((api.env ?? []).find((e) => e.name === 'VIRTPLAN_SHUTDOWN_GRACE_MS')?.value);
         expect(drainMs).toBeGreaterThan(0);
         expect(preStopSeconds).toBeGreaterThan(0);
         expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(preStopSeconds + drainMs / 1000 + 5);
