@@ -5,6 +5,7 @@
  */
 import type {
   ConsolidationPlan,
+  DrEvaluation,
   Estate,
   Machine,
   PlanOptions,
@@ -20,53 +21,7 @@ import {
 import { type GanttRow, restartGantt } from './charts/restart-gantt.ts';
 import { table, text } from './lib/markdown.ts';
 
-/** What the charts read of a DR evaluation (a structural subset of core's DrEvaluation). */
-export interface DrEvaluationView {
-  readonly sites: readonly {
-    readonly site: string;
-    readonly recoverySite: string | null;
-    readonly lostWorkloads: number;
-    readonly restarted: readonly {
-      readonly workload: string;
-      readonly host: string;
-      readonly startMinute: number;
-      readonly readyMinute: number;
-      readonly priority: string;
-      readonly pulledForwardBy: string | null;
-    }[];
-    readonly notRestarted: readonly {
-      readonly workload: string;
-      readonly cause: string;
-      readonly reasons: readonly string[];
-    }[];
-    readonly shedAtRecoverySite: readonly string[];
-    readonly applicationsDown: readonly string[];
-    readonly completionMinute: number | null;
-    readonly criticalPath: readonly { readonly workload: string }[];
-  }[];
-  readonly workloads: readonly {
-    readonly id: string;
-    readonly rto: {
-      readonly targetMinutes: number;
-      readonly estimatedMinutes: number | null;
-      readonly met: boolean;
-    };
-    readonly rpo: {
-      readonly targetMinutes: number;
-      readonly achievableMinutes: number | null;
-      readonly met: boolean;
-    };
-  }[];
-}
-
 export type PlanConsolidation = (estate: Estate, options?: PlanOptions) => ConsolidationPlan;
-export type EvaluateDr = (
-  estate: Estate,
-  options: {
-    readonly now: string;
-    readonly plan?: { readonly placements: readonly { readonly workload: string; readonly host: string }[] };
-  },
-) => DrEvaluationView;
 
 /** A machine's use of each resource from the workloads given, as a fraction of its capacity. */
 export function machineUse(
@@ -218,8 +173,10 @@ export function consolidationFigure(options: {
 
 export function drFigure(options: {
   readonly estate: Estate;
-  readonly evaluation: DrEvaluationView;
+  readonly evaluation: DrEvaluation;
   readonly exampleFile: string;
+  /** The date the evaluation speaks of. */
+  readonly now: string;
 }): string {
   const { estate, evaluation } = options;
   const rto = new Map(evaluation.workloads.map((w) => [w.id, w.rto]));
@@ -275,7 +232,57 @@ export function drFigure(options: {
     );
   }
   if (parts.length === 0) {
-    return `${estate.name} has no site with a recovery site where anything restarts, so there is no timeline to draw.\n`;
+    parts.push(
+      `${estate.name} has no site with a recovery site where anything restarts, so there is no timeline to draw.`,
+      '',
+    );
+  }
+  const minutes = (value: number | null) => (value === null ? 'unbounded' : fmt(value));
+  const verdict = (met: boolean) => (met ? 'met' : '**missed**');
+  parts.push(
+    '### RPO and RTO per workload {#rpo-rto-per-workload}',
+    '',
+    `Targets against what the estate achieves, evaluated on ${options.now} with the plan above (${evaluation.replicationMode} replication), in minutes. RTO counts from the loss of the workload's site; a workload that does not restart has no estimate.`,
+    '',
+    table(
+      ['Workload', 'Criticality', 'RPO target', 'RPO achievable', 'RPO', 'RTO target', 'RTO estimate', 'RTO'],
+      evaluation.workloads.map((w) => [
+        `\`${w.id}\``,
+        text(w.criticality),
+        fmt(w.rpo.targetMinutes),
+        minutes(w.rpo.achievableMinutes),
+        verdict(w.rpo.met),
+        fmt(w.rto.targetMinutes),
+        w.rto.estimatedMinutes === null ? 'does not restart' : fmt(w.rto.estimatedMinutes),
+        verdict(w.rto.met),
+      ]),
+    ),
+    '',
+  );
+  if (evaluation.links.length > 0) {
+    parts.push(
+      '### Replication links {#replication-links}',
+      '',
+      table(
+        [
+          'Link',
+          'Bandwidth (Mb/s)',
+          'Workloads replicating',
+          'Demand (Mb/s)',
+          'Utilisation',
+          'Missing (Mb/s)',
+        ],
+        evaluation.links.map((l) => [
+          `\`${l.id}\``,
+          fmt(l.bandwidthMbps),
+          fmt(l.workloads),
+          fmt(l.demandMbps, 1),
+          `${fmt(l.utilization * 100)} %`,
+          l.shortfallMbps > 0 ? `**${fmt(l.shortfallMbps, 1)}**` : '0',
+        ]),
+      ),
+      '',
+    );
   }
   return parts.join('\n');
 }

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { consolidationFigure, drFigure, type EvaluateDr, type PlanConsolidation } from './gen-charts.ts';
+import { consolidationFigure, drFigure } from './gen-charts.ts';
 import { type CliMain, cliPage, cliSession } from './gen-cli.ts';
 import { clientPages } from './gen-client.ts';
 import { estateFormatPage } from './gen-estate-format.ts';
@@ -185,11 +185,9 @@ async function estateFormatPart(): Promise<PartReport> {
 }
 
 async function rulesPart(): Promise<PartReport> {
-  const core: Record<string, unknown> = await import('@virtplan/core');
-  const registry = (name: string): readonly CatalogueRule[] | null =>
-    Array.isArray(core[name]) ? (core[name] as CatalogueRule[]) : null;
-  const readiness = registry('READINESS_RULES');
-  const dr = registry('DR_RULES');
+  const { READINESS_RULES, DR_RULES } = await import('@virtplan/core');
+  const readiness: readonly CatalogueRule[] = READINESS_RULES;
+  const dr: readonly CatalogueRule[] = DR_RULES;
   write(
     'reference/rules.md',
     rulesPage([
@@ -213,20 +211,11 @@ async function rulesPart(): Promise<PartReport> {
       },
     ]),
   );
-  const missing = [readiness === null ? 'READINESS_RULES' : '', dr === null ? 'DR_RULES' : ''].filter(
-    Boolean,
-  );
-  return missing.length > 0
-    ? {
-        part: 'rules',
-        status: 'missing-input',
-        detail: `not exported by @virtplan/core yet: ${missing.join(', ')}`,
-      }
-    : {
-        part: 'rules',
-        status: 'generated',
-        detail: `${readiness!.length} readiness + ${dr!.length} DR rules`,
-      };
+  return {
+    part: 'rules',
+    status: 'generated',
+    detail: `${readiness.length} readiness + ${dr.length} DR rules`,
+  };
 }
 
 /** The example the guides draw: a community hospital of about a dozen servers and two sites. */
@@ -238,74 +227,30 @@ function pendingFragment(sentence: string): string {
 
 async function chartsPart(): Promise<PartReport> {
   const exampleFile = join(repoDir, CHART_EXAMPLE);
-  const core: Record<string, unknown> = await import('@virtplan/core');
-  const { parseEstate, formatIssue, assessEstate } = await import('@virtplan/core');
-  const planConsolidation = core.planConsolidation as PlanConsolidation | undefined;
-  const evaluateDr = core.evaluateDr as EvaluateDr | undefined;
-  const missing: string[] = [];
-  if (!existsSync(exampleFile)) {
-    write(
-      '_generated/consolidation-chart.md',
-      pendingFragment(
-        `The consolidation chart is drawn at build time from \`${CHART_EXAMPLE}\`, which is not in this checkout.`,
-      ),
-    );
-    write(
-      '_generated/dr-timeline.md',
-      pendingFragment(
-        `The restart timeline is drawn at build time from \`${CHART_EXAMPLE}\`, which is not in this checkout.`,
-      ),
-    );
-    return { part: 'charts', status: 'missing-input', detail: `${CHART_EXAMPLE} not found` };
-  }
+  const { parseEstate, formatIssue, assessEstate, planConsolidation, evaluateDr } = await import(
+    '@virtplan/core'
+  );
   const parsed = parseEstate(readFileSync(exampleFile, 'utf8'), 'yaml');
   if (!parsed.ok)
     throw new Error(`${CHART_EXAMPLE} does not validate: ${parsed.error.map(formatIssue).join('; ')}`);
   const { estate } = parsed.value;
-  let placements: { readonly workload: string; readonly host: string }[] | undefined;
-  if (typeof planConsolidation === 'function') {
-    const figure = consolidationFigure({
-      estate,
-      readiness: assessEstate(estate),
-      planConsolidation,
-      exampleFile: CHART_EXAMPLE,
-    });
-    placements = [...figure.plan.placements];
-    write('_generated/consolidation-chart.md', figure.markdown);
-  } else {
-    missing.push('planConsolidation');
-    write(
-      '_generated/consolidation-chart.md',
-      pendingFragment(
-        'The consolidation chart is drawn at build time by `planConsolidation` of `@virtplan/core`, which this checkout does not export yet.',
-      ),
-    );
-  }
-  if (typeof evaluateDr === 'function') {
-    // The evaluation speaks of today (the age of the last contingency-plan test depends on it).
-    const now = new Date().toISOString().slice(0, 10);
-    const evaluation = evaluateDr(estate, { now, ...(placements ? { plan: { placements } } : {}) });
-    write('_generated/dr-timeline.md', drFigure({ estate, evaluation, exampleFile: CHART_EXAMPLE }));
-  } else {
-    missing.push('evaluateDr');
-    write(
-      '_generated/dr-timeline.md',
-      pendingFragment(
-        'The restart timeline is drawn at build time by `evaluateDr` of `@virtplan/core`, which this checkout does not export yet.',
-      ),
-    );
-  }
-  return missing.length > 0
-    ? {
-        part: 'charts',
-        status: 'missing-input',
-        detail: `not exported by @virtplan/core yet: ${missing.join(', ')}`,
-      }
-    : {
-        part: 'charts',
-        status: 'generated',
-        detail: `consolidation chart + DR timeline from ${CHART_EXAMPLE}`,
-      };
+  const figure = consolidationFigure({
+    estate,
+    readiness: assessEstate(estate),
+    planConsolidation,
+    exampleFile: CHART_EXAMPLE,
+  });
+  write('_generated/consolidation-chart.md', figure.markdown);
+  // The evaluation speaks of today (the age of the last contingency-plan test depends on it),
+  // on the consolidated estate: the plan's placements.
+  const now = new Date().toISOString().slice(0, 10);
+  const evaluation = evaluateDr(estate, { now, plan: figure.plan });
+  write('_generated/dr-timeline.md', drFigure({ estate, evaluation, exampleFile: CHART_EXAMPLE, now }));
+  return {
+    part: 'charts',
+    status: 'generated',
+    detail: `consolidation chart + DR timeline from ${CHART_EXAMPLE}`,
+  };
 }
 
 /** Terminal sessions shown in the guides: fragment name and the command's arguments. */

@@ -308,7 +308,12 @@ describe('figures drawn by the real engines from the community hospital example'
 
   it('draws a bar for every workload the evaluation restarts', () => {
     const evaluation = core.evaluateDr(estate, { now: '2026-11-25' });
-    const markdown = drFigure({ estate, evaluation, exampleFile: 'examples/community-hospital.yaml' });
+    const markdown = drFigure({
+      estate,
+      evaluation,
+      exampleFile: 'examples/community-hospital.yaml',
+      now: '2026-11-25',
+    });
     const restarted = evaluation.sites.reduce((n, s) => n + s.restarted.length, 0);
     expect(restarted).toBeGreaterThan(0);
     // Bars carry a tooltip; the legend's swatches do not.
