@@ -286,3 +286,42 @@ export function drFigure(options: {
   }
   return parts.join('\n');
 }
+
+/** The contingency-plan specifications as the evaluation found them, under both profiles. */
+export function contingencyTable(options: {
+  readonly estate: Estate;
+  readonly current: DrEvaluation;
+  readonly proposed: DrEvaluation;
+  readonly exampleFile: string;
+}): string {
+  const proposed = new Map(options.proposed.contingencyPlan.map((c) => [c.citation, c]));
+  const rows = options.current.contingencyPlan.map((c) => {
+    const p = proposed.get(c.citation);
+    return [
+      text(c.citation),
+      text(c.title),
+      `${c.status}: ${c.met ? 'met' : '**not met**'}`,
+      p ? `${p.status}: ${p.met ? 'met' : '**not met**'}` : '—',
+      text(c.detail),
+    ];
+  });
+  // Specifications only the proposed profile checks (the 72-hour restore, the 48-hour backups).
+  const extra = options.proposed.contingencyPlan.filter(
+    (p) => !options.current.contingencyPlan.some((c) => c.citation === p.citation),
+  );
+  for (const p of extra) {
+    rows.push([
+      text(p.citation),
+      text(p.title),
+      '—',
+      `${p.status}: ${p.met ? 'met' : '**not met**'}`,
+      text(p.detail),
+    ]);
+  }
+  return [
+    `What the evaluation finds for ${text(options.estate.name)} (\`${options.exampleFile}\`) at this build, under the rule in force (\`hipaa-2013\`) and the January 2025 proposal (\`hipaa-2025-proposed\`):`,
+    '',
+    table(['Citation', 'Specification', 'Rule in force', '2025 proposal', 'Detail'], rows),
+    '',
+  ].join('\n');
+}

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { consolidationFigure, drFigure } from './gen-charts.ts';
+import { consolidationFigure, contingencyTable, drFigure } from './gen-charts.ts';
 import { type CliMain, cliPage, cliSession } from './gen-cli.ts';
 import { clientPages } from './gen-client.ts';
 import { estateFormatPage } from './gen-estate-format.ts';
@@ -246,6 +246,11 @@ async function chartsPart(): Promise<PartReport> {
   const now = new Date().toISOString().slice(0, 10);
   const evaluation = evaluateDr(estate, { now, plan: figure.plan });
   write('_generated/dr-timeline.md', drFigure({ estate, evaluation, exampleFile: CHART_EXAMPLE, now }));
+  const proposed = evaluateDr(estate, { now, plan: figure.plan, profile: 'hipaa-2025-proposed' });
+  write(
+    '_generated/contingency.md',
+    contingencyTable({ estate, current: evaluation, proposed, exampleFile: CHART_EXAMPLE }),
+  );
   return {
     part: 'charts',
     status: 'generated',
