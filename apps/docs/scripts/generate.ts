@@ -6,6 +6,7 @@
  * An input that does not exist in this checkout yet (a package still being written) gives a
  * page that says so and a warning; an input that exists but is broken fails the build.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +93,17 @@ async function clientPart(): Promise<PartReport> {
       pendingPage('Client SDK', rel(entryPoint), 'It will document every export of `@virtplan/client`.'),
     );
     return { part: 'client', status: 'missing-input', detail: `${rel(entryPoint)} not found` };
+  }
+  // The client's operation types are generated from the schema (git-ignored, made before its
+  // build, typecheck and test); make them the same way when this checkout has not yet.
+  const operations = join(repoDir, 'packages/client/src/generated/operations.gen.ts');
+  if (!existsSync(operations)) {
+    const run = spawnSync('npm', ['run', 'generate', '-w', '@virtplan/client'], {
+      cwd: repoDir,
+      encoding: 'utf8',
+    });
+    if (run.status !== 0)
+      throw new Error(`npm run generate -w @virtplan/client failed:\n${run.stdout}\n${run.stderr}`);
   }
   const files = await clientPages({
     entryPoint,
