@@ -11,6 +11,9 @@ import { builder } from '../builder.ts';
 import { DrEvaluationRef } from './dr.ts';
 import { ConsolidationPlanRef } from './plan.ts';
 
+/** Complexity of one plan or DR run: at most a few fit in one request under the default limit. */
+const RUN_COMPLEXITY = 2_000;
+
 const DeltaRef = builder.objectRef<{ a: number; b: number; delta: number }>('Delta').implement({
   description: 'A figure in plan a and plan b, and b - a.',
   fields: (t) => ({
@@ -89,6 +92,8 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   runPlan: t.field({
     type: ConsolidationPlanRef,
+    // Heavy: aliases run one after another inside the run limit, so cap them per request.
+    complexity: RUN_COMPLEXITY,
     description:
       'The consolidation plan of the estate’s current revision: computed and stored (listed by Estate.plans), ' +
       'or the one already stored for this revision. Too many runs at once: HTTP 503 with Retry-After.',
@@ -97,6 +102,7 @@ builder.mutationFields((t) => ({
   }),
   evaluateDr: t.field({
     type: DrEvaluationRef,
+    complexity: RUN_COMPLEXITY,
     description:
       'The DR evaluation of the estate’s current revision, as of today: computed and stored, or the one already ' +
       'stored today for this revision. With `planId`, the plan’s placements are evaluated instead of today’s hosts.',
