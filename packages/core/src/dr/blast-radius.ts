@@ -5,6 +5,7 @@
  * failure: applications whose every instance shares one machine, one site or one link.
  */
 import type { Estate, Machine, Workload } from '../estate/types.ts';
+import { RESOURCES } from '../shared/resources.ts';
 import {
   count,
   describeUnfit,
@@ -19,6 +20,9 @@ import type { BlastRadius, DrFinding, NotRestartedWorkload, SinglePointOfFailure
 
 /** HA restarts at full headroom with anti-affinity, as the consolidation plan's HA rule counts them. */
 const EMERGENCY = { headroom: 1, antiAffinity: true, separateRoles: false } as const;
+
+/** How many of the roomiest surviving machines a host failure tries before all of them. */
+const HA_CANDIDATES = 32;
 
 const isServing = (w: Workload) => w.role === 'production' || w.role === 'failover';
 
@@ -61,7 +65,10 @@ export function evaluateBlastRadius(estate: Estate, hostOf: readonly (Machine | 
   });
 
   // What runs on each site's hypervisors; a machine's failure is a placement on the others.
-  const siteLoad = new Map<string, { loaded: LoadedMachines; index: Map<string, number> }>();
+  const siteLoad = new Map<
+    string,
+    { loaded: LoadedMachines; index: Map<string, number>; roomiest: readonly number[] }
+  >();
   const loadOf = (site: string) => {
     let entry = siteLoad.get(site);
     if (!entry) {
@@ -74,10 +81,13 @@ export function evaluateBlastRadius(estate: Estate, hostOf: readonly (Machine | 
           m.id,
           (onMachine.get(m.id) ?? []).map((i) => workloads[i]!.id),
         );
-      entry = {
-        loaded: loadMachines(estate, machines, existing, EMERGENCY),
-        index: new Map(machines.map((m, k) => [m.id, k])),
-      };
+      const loaded = loadMachines(estate, machines, existing, EMERGENCY);
+      // Machines by free memory, most first: where a failed host's workloads most likely fit.
+      const MEMORY = RESOURCES.indexOf('memory');
+      const free = (k: number) =>
+        loaded.cap[k * RESOURCES.length + MEMORY]! - loaded.used[k * RESOURCES.length + MEMORY]!;
+      const roomiest = machines.map((_, k) => k).sort((a, b) => free(b) - free(a) || a - b);
+      entry = { loaded, index: new Map(machines.map((m, k) => [m.id, k])), roomiest };
       siteLoad.set(site, entry);
     }
     return entry;
@@ -109,13 +119,19 @@ export function evaluateBlastRadius(estate: Estate, hostOf: readonly (Machine | 
         });
       }
     } else {
-      const { loaded, index } = loadOf(machine.site);
+      const { loaded, index, roomiest } = loadOf(machine.site);
       const machines = loaded.machines;
-      const result = placeOnLoaded(
-        loaded,
-        ordered.map((i) => workloads[i]!),
-        index.get(id)!,
-      );
+      const failed = index.get(id)!;
+      const guests = ordered.map((i) => workloads[i]!);
+      // First among the roomiest machines (a fit there is a valid restart); all of them if not.
+      const near = roomiest
+        .filter((k) => k !== failed)
+        .slice(0, HA_CANDIDATES)
+        .sort((a, b) => a - b);
+      let result = placeOnLoaded(loaded, guests, failed, near);
+      if (result.unfit.length > 0 && near.length < machines.length - 1) {
+        result = placeOnLoaded(loaded, guests, failed);
+      }
       for (const u of result.unfit) {
         const w = byId.get(u.workload)!;
         notRestarted.push({

@@ -24,28 +24,44 @@ export interface RestartPlacement {
   readonly unfit: readonly PlaceOntoUnfit[];
 }
 
-/** Places `guests` on `machines` on top of `existing` (machine id -> workload ids). */
+/**
+ * Restart placement on a set of machines that already carry a load. `place` proposes where
+ * guests go (without changing the load); `commit` adds a workload the caller keeps.
+ */
+export interface RestartPlacer {
+  readonly place: (guests: readonly Workload[]) => RestartPlacement;
+  readonly commit: (workload: Workload, machine: string) => void;
+}
+
+/** Makes a placer for `machines` on top of `existing` (machine id -> workload ids). */
 export type PlaceOnTop = (
   estate: Estate,
   machines: readonly Machine[],
   existing: ReadonlyMap<string, readonly string[]>,
-  guests: readonly Workload[],
-) => RestartPlacement;
+) => RestartPlacer;
+
+const EMERGENCY_OPTIONS: FastPlaceOptions = { headroom: 1, antiAffinity: true, separateRoles: false };
 
 /**
  * Restart placement: spread over the machines (boots in parallel, the recovery time shortest);
  * when spreading leaves something out, best fit (as `placeOnto`) if that places more.
  */
-export const placeAtFullHeadroom: PlaceOnTop = (estate, machines, existing, guests) => {
-  if (guests.length === 0) return { placed: new Map(), unfit: [] };
-  const options = { headroom: 1, antiAffinity: true, separateRoles: false };
-  const loaded = loadMachines(estate, machines, existing, options);
-  let result = placeOnLoaded({ ...loaded, options: { ...options, spread: true } }, guests);
-  if (result.unfit.length > 0) {
-    const packed = placeOnLoaded(loaded, guests);
-    if (packed.unfit.length < result.unfit.length) result = packed;
-  }
-  return { placed: new Map(result.placements.map((p) => [p.workload, p.host])), unfit: result.unfit };
+export const placeAtFullHeadroom: PlaceOnTop = (estate, machines, existing) => {
+  const loaded = loadMachines(estate, machines, existing, EMERGENCY_OPTIONS);
+  const index = new Map(machines.map((m, k) => [m.id, k]));
+  const spreadLoaded = { ...loaded, options: { ...EMERGENCY_OPTIONS, spread: true } };
+  return {
+    place: (guests) => {
+      if (guests.length === 0) return { placed: new Map(), unfit: [] };
+      let result = placeOnLoaded(spreadLoaded, guests);
+      if (result.unfit.length > 0) {
+        const packed = placeOnLoaded(loaded, guests);
+        if (packed.unfit.length < result.unfit.length) result = packed;
+      }
+      return { placed: new Map(result.placements.map((p) => [p.workload, p.host])), unfit: result.unfit };
+    },
+    commit: (workload, machine) => addToLoaded(loaded, index.get(machine)!, workload),
+  };
 };
 
 const byIdCache = new WeakMap<Estate, ReadonlyMap<string, Workload>>();
@@ -89,8 +105,20 @@ export interface LoadedMachines {
   readonly options: FastPlaceOptions;
   readonly cap: Float64Array;
   readonly used: Float64Array;
-  readonly groups: readonly (Set<string> | undefined)[];
-  readonly roles: readonly (Set<string> | undefined)[];
+  readonly groups: (Set<string> | undefined)[];
+  readonly roles: (Set<string> | undefined)[];
+}
+
+/** Adds a workload to machine `k`'s load (the sets are copied: placement trials may share them). */
+export function addToLoaded(loaded: LoadedMachines, k: number, w: Workload): void {
+  const d = demandOf(w);
+  for (let r = 0; r < R; r++) loaded.used[k * R + r] = loaded.used[k * R + r]! + d[r]!;
+  if (loaded.options.antiAffinity && w.antiAffinityGroup !== null) {
+    loaded.groups[k] = new Set(loaded.groups[k]).add(w.antiAffinityGroup);
+  }
+  if (loaded.options.separateRoles && (w.role === 'production' || w.role === 'failover')) {
+    loaded.roles[k] = new Set(loaded.roles[k]).add(`${w.application}\u0000${w.role}`);
+  }
 }
 
 const R = RESOURCES.length;
@@ -137,15 +165,20 @@ export function loadMachines(
  * thousands of workloads over hundreds of machines, and `placeOnto` builds a vector per check. A
  * test holds the two equal on generated estates. `exclude` (a machine index) takes nothing and does
  * not count, as if it were left out of the list (a failed host). `loaded` is not changed.
+ * `only` restricts the search to some machines: a placement found there is a valid one (a witness
+ * that the workloads fit), though not necessarily the one the whole list would give.
  */
 export function placeOnLoaded(
   loaded: LoadedMachines,
   workloads: readonly Workload[],
   exclude = -1,
+  only?: readonly number[],
 ): PlaceOntoResult {
   const { machines, options, cap } = loaded;
   const spread = options.spread ?? false;
   const n = machines.length;
+  // `only`: the machine indices (ascending) to try; the others keep their load and take nothing.
+  const candidates = only ?? machines.map((_, k) => k);
   const used = loaded.used.slice();
   const groups = loaded.groups.slice();
   const roles = loaded.roles.slice();
@@ -171,6 +204,43 @@ export function placeOnLoaded(
     const ib = workloads[b]!.id;
     return sizes[b]! - sizes[a]! || (ia < ib ? -1 : ia > ib ? 1 : 0);
   });
+  // Spreading picks, among the machines that can take a workload, the one with the most room
+  // (room = sum over finite resources of (capacity - used) / scale). When every machine has the
+  // same resources finite, that order does not depend on the workload: keep the machines sorted
+  // by room and take the first that fits, instead of scoring every machine for every workload.
+  const room = (k: number) => {
+    let x = 0;
+    for (let r = 0; r < R; r++) {
+      const c = cap[k * R + r]!;
+      if (scale[r]! > 0 && Number.isFinite(c)) x += (c - used[k * R + r]!) / scale[r]!;
+    }
+    return x;
+  };
+  const finiteSignature = (k: number) => {
+    let sig = 0;
+    for (let r = 0; r < R; r++) if (Number.isFinite(cap[k * R + r]!)) sig |= 1 << r;
+    return sig;
+  };
+  const pool = candidates.filter((k) => k !== exclude);
+  const sorted =
+    spread && pool.every((k) => finiteSignature(k) === finiteSignature(pool[0]!)) ? pool.slice() : null;
+  const roomOf = new Float64Array(n);
+  for (const k of pool) roomOf[k] = room(k);
+  const byRoom = (a: number, b: number) => roomOf[b]! - roomOf[a]! || a - b;
+  sorted?.sort(byRoom);
+  const takeFirstFit = (w: Workload, d: Float64Array, other: string | null): number => {
+    for (const k of sorted!) {
+      let fitsHere = true;
+      for (let r = 0; r < R && fitsHere; r++)
+        fitsHere = fitsWithin(used[k * R + r]! + d[r]!, cap[k * R + r]!);
+      if (!fitsHere) continue;
+      if (options.antiAffinity && w.antiAffinityGroup !== null && groups[k]?.has(w.antiAffinityGroup))
+        continue;
+      if (options.separateRoles && other !== null && roles[k]?.has(other)) continue;
+      return k;
+    }
+    return -1;
+  };
   const placements: Placement[] = [];
   const unfit: PlaceOntoUnfit[] = [];
   for (const i of order) {
@@ -187,44 +257,47 @@ export function placeOnLoaded(
     let nearest = -1;
     let nearestSize = 0;
     let ruleBlocked: 'antiAffinityGroup' | 'separateRoles' | null = null;
-    for (let k = 0; k < n; k++) {
-      if (k === exclude) continue;
-      const o = k * R;
-      let short = false;
-      let worst = 0;
-      for (let r = 0; r < R; r++) {
-        const total = used[o + r]! + d[r]!;
-        const c = cap[o + r]!;
-        if (!fitsWithin(total, c)) {
-          short = true;
-          worst = Math.max(worst, (total - c) / Math.max(c, Number.MIN_VALUE));
+    if (sorted) best = takeFirstFit(w, d, other);
+    // The full scan: best fit, or spread without the sorted index, or to explain a refusal.
+    if (best < 0)
+      for (const k of candidates) {
+        if (k === exclude) continue;
+        const o = k * R;
+        let short = false;
+        let worst = 0;
+        for (let r = 0; r < R; r++) {
+          const total = used[o + r]! + d[r]!;
+          const c = cap[o + r]!;
+          if (!fitsWithin(total, c)) {
+            short = true;
+            worst = Math.max(worst, (total - c) / Math.max(c, Number.MIN_VALUE));
+          }
+        }
+        if (short) {
+          if (nearest < 0 || worst < nearestSize) {
+            nearest = k;
+            nearestSize = worst;
+          }
+          continue;
+        }
+        if (options.antiAffinity && w.antiAffinityGroup !== null && groups[k]?.has(w.antiAffinityGroup)) {
+          ruleBlocked ??= 'antiAffinityGroup';
+          continue;
+        }
+        if (options.separateRoles && other !== null && roles[k]?.has(other)) {
+          ruleBlocked ??= 'separateRoles';
+          continue;
+        }
+        let slack = 0;
+        for (let r = 0; r < R; r++) {
+          const c = cap[o + r]!;
+          if (scale[r]! > 0 && Number.isFinite(c)) slack += (c - used[o + r]! - d[r]!) / scale[r]!;
+        }
+        if (spread ? slack > bestSlack : slack < bestSlack) {
+          bestSlack = slack;
+          best = k;
         }
       }
-      if (short) {
-        if (nearest < 0 || worst < nearestSize) {
-          nearest = k;
-          nearestSize = worst;
-        }
-        continue;
-      }
-      if (options.antiAffinity && w.antiAffinityGroup !== null && groups[k]?.has(w.antiAffinityGroup)) {
-        ruleBlocked ??= 'antiAffinityGroup';
-        continue;
-      }
-      if (options.separateRoles && other !== null && roles[k]?.has(other)) {
-        ruleBlocked ??= 'separateRoles';
-        continue;
-      }
-      let slack = 0;
-      for (let r = 0; r < R; r++) {
-        const c = cap[o + r]!;
-        if (scale[r]! > 0 && Number.isFinite(c)) slack += (c - used[o + r]! - d[r]!) / scale[r]!;
-      }
-      if (spread ? slack > bestSlack : slack < bestSlack) {
-        bestSlack = slack;
-        best = k;
-      }
-    }
     if (best >= 0) {
       const o = best * R;
       for (let r = 0; r < R; r++) used[o + r] = used[o + r]! + d[r]!;
@@ -243,6 +316,19 @@ export function placeOnLoaded(
         roles[best]!.add(`${w.application}\u0000${w.role}`);
       }
       placements.push({ workload: w.id, host: machines[best]!.id });
+      if (sorted) {
+        // Move the machine to its new place in the room order.
+        sorted.splice(sorted.indexOf(best), 1);
+        roomOf[best] = room(best);
+        let lo = 0;
+        let hi = sorted.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (byRoom(sorted[mid]!, best) < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        sorted.splice(lo, 0, best);
+      }
     } else {
       const shortfall: Shortfall[] = [];
       if (nearest >= 0) {

@@ -16,13 +16,19 @@ import { evaluateDrWith } from './evaluate.ts';
 const NOW = '2026-11-25';
 
 /** The consolidation engine's own `placeOnto`, the reference the fast placement must match. */
-const placeWithPlaceOnto: PlaceOnTop = (estate, machines, existing, guests) => {
-  const r = placeOnto(estate, machines, existing, guests, {
-    headroom: 1,
-    antiAffinity: true,
-    separateRoles: false,
-  });
-  return { placed: new Map(r.placements.map((p) => [p.workload, p.host])), unfit: r.unfit };
+const placeWithPlaceOnto: PlaceOnTop = (estate, machines, existing) => {
+  const load = new Map([...existing].map(([k, v]) => [k, [...v]]));
+  return {
+    place: (guests) => {
+      const r = placeOnto(estate, machines, load, guests, {
+        headroom: 1,
+        antiAffinity: true,
+        separateRoles: false,
+      });
+      return { placed: new Map(r.placements.map((p) => [p.workload, p.host])), unfit: r.unfit };
+    },
+    commit: (workload, machine) => load.set(machine, [...(load.get(machine) ?? []), workload.id]),
+  };
 };
 
 const placers: [string, PlaceOnTop][] = [

@@ -175,6 +175,7 @@ export function evaluateSiteLoss(ctx: SiteLossContext, siteId: string): SiteLoss
       existing.set(hostOf[i]!.id, list);
     }
     trial.propagate(shedHere);
+    const placer = ctx.place(estate, machines, existing);
     const placedOn = new Map<number, string>();
     for (let t = 0; t < tiers.length; t++) {
       const expendable = t === tiers.length - 1;
@@ -196,12 +197,7 @@ export function evaluateSiteLoss(ctx: SiteLossContext, siteId: string): SiteLoss
           );
         } else guests.push(i);
       }
-      const result = ctx.place(
-        estate,
-        machines,
-        existing,
-        guests.map((i) => workloads[i]!),
-      );
+      const result = placer.place(guests.map((i) => workloads[i]!));
       const failed: number[] = [];
       for (const u of result.unfit) {
         const i = graph.index.get(u.workload)!;
@@ -224,6 +220,7 @@ export function evaluateSiteLoss(ctx: SiteLossContext, siteId: string): SiteLoss
         const host = result.placed.get(workloads[i]!.id);
         if (host === undefined || trial.has(i)) continue;
         placedOn.set(i, host);
+        placer.commit(workloads[i]!, host);
         const list = existing.get(host) ?? [];
         list.push(workloads[i]!.id);
         existing.set(host, list);
