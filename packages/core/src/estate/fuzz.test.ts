@@ -304,16 +304,26 @@ describe('fuzz: estate files (parseEstate)', () => {
     expect(ms).toBeLessThan(EXTREME_TIME_BOUND_MS);
   });
 
-  // Known weakness, reported to the lead: JSON.parse keeps the last of two equal keys, so a
-  // JSON file with `"memoryGiB": 8, "memoryGiB": 800` is accepted while the same YAML is
-  // rejected. `it.fails` passes while the weakness is there; remove `.fails` once fixed.
-  it.fails('weakness: duplicate keys in JSON are rejected like duplicate keys in YAML', () => {
+  it('regression: duplicate keys in JSON are rejected like duplicate keys in YAML (JSON.parse kept the last)', () => {
     const yaml =
       'apiVersion: virtplan/v1\nname: a\nname: b\nsites: [{id: a}]\nhosts: [{id: h, site: a, cpuCores: 1, memoryGiB: 1}]\nworkloads: []\n';
-    const json =
-      '{"apiVersion": "virtplan/v1", "name": "a", "name": "b", "sites": [{"id": "a"}], "hosts": [{"id": "h", "site": "a", "cpuCores": 1, "memoryGiB": 1}], "workloads": []}';
-    expect(parseEstate(yaml, 'yaml').ok).toBe(false);
-    expect(parseEstate(json, 'json').ok).toBe(false);
+    const json = (workload: string) =>
+      `{"apiVersion": "virtplan/v1", "name": "a", "sites": [{"id": "a"}],\n "hosts": [{"id": "h", "site": "a", "cpuCores": 1, "memoryGiB": 1}],\n "workloads": [{"id": "w", "application": "x", "memoryGiB": 1}, ${workload}]}`;
+    const issues = (text: string, format: EstateFormat) => {
+      const result = parseEstate(text, format);
+      return result.ok ? [] : result.error.map((e) => `${e.path} (line ${e.line}): ${e.message}`);
+    };
+    expect(issues(yaml, 'yaml')).toEqual(['(root) (line 3): not valid YAML: Map keys must be unique']);
+    expect(issues(json('{"id": "v", "application": "x", "memoryGiB": 8, "memoryGiB": 800}'), 'json')).toEqual(
+      ['workloads[1].memoryGiB (line 3): not valid JSON: this key is given twice in one object'],
+    );
+    // Equal after unescaping is equal; the same key in different objects is fine.
+    expect(
+      issues(json('{"id": "v", "application": "x", "memoryGiB": 8, "memory\\u0047iB": 9}'), 'json'),
+    ).toHaveLength(1);
+    expect(
+      issues(json('{"id": "v", "application": "x", "memoryGiB": 8, "tags": {"id": 1}}'), 'json'),
+    ).toEqual([]);
   });
 
   it('regression: host count is bounded in total, not only per entry', () => {

@@ -49,12 +49,68 @@ export function parseEstateText(text: string, format: EstateFormat): Result<unkn
 }
 
 function parseJson(text: string): Result<unknown, EstateIssue[]> {
+  let value: unknown;
   try {
-    return ok(JSON.parse(text) as unknown);
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return err([{ path: '(root)', message: `not valid JSON: ${message}`, severity: 'error' }]);
   }
+  // JSON.parse keeps the last of two equal keys without a word; YAML files reject them.
+  const duplicate = duplicateJsonKey(text);
+  if (duplicate) {
+    return err([
+      {
+        path: formatPath(duplicate.path),
+        message: 'not valid JSON: this key is given twice in one object',
+        severity: 'error',
+        line: duplicate.line,
+      },
+    ]);
+  }
+  return ok(value);
+}
+
+/**
+ * The first key given twice in one object of `text`, which must be valid JSON (JSON.parse
+ * accepted it). One pass, no recursion: a stack of the open objects and arrays.
+ */
+function duplicateJsonKey(text: string): { path: PathSegment[]; line: number } | null {
+  // Per open container: its keys (null for an array) and where in it the scan is.
+  const stack: { keys: Set<string> | null; at: PathSegment }[] = [];
+  let expectKey = false;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    else if (c === '{') {
+      stack.push({ keys: new Set(), at: '' });
+      expectKey = true;
+    } else if (c === '[') {
+      stack.push({ keys: null, at: 0 });
+      expectKey = false;
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+      expectKey = false;
+    } else if (c === ',') {
+      const top = stack[stack.length - 1];
+      if (top?.keys) expectKey = true;
+      else if (top) top.at = (top.at as number) + 1;
+    } else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (expectKey && top?.keys) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (top.keys.has(key)) return { path: [...stack.slice(0, -1).map((f) => f.at), key], line };
+        top.keys.add(key);
+        top.at = key;
+        expectKey = false;
+      }
+      i = end;
+    }
+  }
+  return null;
 }
 
 function parseYaml(text: string): Result<unknown, EstateIssue[]> {
