@@ -1,9 +1,10 @@
 // infra/compose.yaml, checked without a Docker engine: parsed as compose reads it (YAML merge keys,
 // variable interpolation), then held to the deployment rules.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { durationSeconds, environmentOf, interpolate, interpolateAll } from './lib/compose.ts';
 
@@ -137,6 +138,56 @@ describe('compose.yaml', () => {
       },
     };
     expect(literalSecrets(bad)).toEqual(['a.POSTGRES_PASSWORD', 'b.DATABASE_URL (URL password)']);
+  });
+});
+
+/** `docker compose` (v2) or Debian's `docker-compose` (1.29), whichever runs here. */
+function findComposeCli(): string[] | undefined {
+  for (const command of [['docker', 'compose'], ['docker-compose']]) {
+    const probe = spawnSync(command[0] as string, [...command.slice(1), 'version'], { encoding: 'utf8' });
+    if (probe.status === 0) return command;
+  }
+  return undefined;
+}
+const composeCli = findComposeCli();
+
+describe.skipIf(!composeCli)(`compose.yaml read by ${composeCli?.join(' ') ?? 'a compose CLI'}`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'virtplan-compose-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (envFile: string) => {
+    const path = join(dir, `${Math.random().toString(36).slice(2)}.env`);
+    writeFileSync(path, envFile);
+    const [cmd, ...pre] = composeCli as string[];
+    return spawnSync(
+      cmd as string,
+      [...pre, '--env-file', path, '-f', join(INFRA, 'compose.yaml'), 'config'],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: dir },
+      },
+    );
+  };
+
+  it('is valid and resolves as the checks above assume', () => {
+    const result = run(`POSTGRES_PASSWORD=${ENV.POSTGRES_PASSWORD}\n`);
+    expect(result.status, result.stderr).toBe(0);
+    const resolved = parse(result.stdout) as Compose;
+    expect(Object.keys(resolved.services).sort()).toEqual(['api', 'migrate', 'postgres']);
+    for (const name of ['api', 'migrate', 'postgres']) {
+      const ours = environmentOf(compose.services[name] as Service);
+      const theirs = environmentOf(resolved.services[name] as Service);
+      expect(theirs, name).toEqual(ours);
+    }
+    expect(resolved.services.api?.depends_on).toMatchObject({
+      postgres: { condition: 'service_healthy' },
+      migrate: { condition: 'service_completed_successfully' },
+    });
+  });
+
+  it('fails without POSTGRES_PASSWORD, naming it', () => {
+    const result = run('');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/POSTGRES_PASSWORD/);
   });
 });
 
