@@ -5,8 +5,12 @@ import {
   type EstateFormat,
   EstatesPageDocument,
   type EstatesPageQuery,
+  EvaluateDrDocument,
+  type EvaluateDrMutation,
   ImportEstateDocument,
   type ImportEstateMutation,
+  RunPlanDocument,
+  type RunPlanMutation,
 } from './generated/operations.gen.ts';
 import { createTransport, type RequestOptions, type TransportOptions } from './transport.ts';
 
@@ -19,6 +23,16 @@ export type ApplicationReadiness = ApplicationReadinessQuery['applicationReadine
  * (nothing stored). Switch on `__typename`; neither case throws.
  */
 export type ImportEstateResult = ImportEstateMutation['importEstate'];
+/**
+ * What `runPlan` returns: the stored consolidation plan (hosts used against the lower bound,
+ * placements, what stays physical or could not be placed and why, energy savings).
+ */
+export type ConsolidationPlan = RunPlanMutation['runPlan'];
+/**
+ * What `evaluateDr` returns: each site's loss, RPO/RTO per workload, single points of
+ * failure, the HIPAA contingency-plan specifications, and every finding.
+ */
+export type DrEvaluation = EvaluateDrMutation['evaluateDr'];
 /** One estate as `estates()` yields it. */
 export type EstateSummary = EstatesPageQuery['estates']['edges'][number]['node'];
 
@@ -31,8 +45,13 @@ export type RequestArguments<TVariables> =
     ? [variables?: TVariables, options?: RequestOptions]
     : [variables: TVariables, options?: RequestOptions];
 
+export interface EvaluateDrOptions extends RequestOptions {
+  /** Evaluate this plan's placements instead of today's hosts (a plan of the same revision). */
+  readonly planId?: string | undefined;
+}
+
 export interface EstatesOptions {
-  /** Estates fetched per request. Default 50. */
+  /** Estates fetched per request: 1 to the API's limit (500). Default 50. */
   readonly pageSize?: number;
   readonly signal?: AbortSignal | undefined;
 }
@@ -64,6 +83,16 @@ export interface VirtplanClient {
    * text starts with `{`, else YAML.
    */
   importEstate(content: string, format?: EstateFormat, options?: RequestOptions): Promise<ImportEstateResult>;
+  /**
+   * The consolidation plan of the estate's current revision: computed and stored, or the one
+   * already stored for that revision. Needs a `write` key.
+   */
+  runPlan(estateId: string, options?: RequestOptions): Promise<ConsolidationPlan>;
+  /**
+   * The disaster-recovery evaluation of the estate's current revision (today's hosts, or a
+   * plan's placements with `planId`). Needs a `write` key.
+   */
+  evaluateDr(estateId: string, options?: EvaluateDrOptions): Promise<DrEvaluation>;
   /** Every estate the key can see, page after page, as one async iterator. */
   estates(options?: EstatesOptions): AsyncGenerator<EstateSummary, void, undefined>;
 }
@@ -98,6 +127,17 @@ export function createClient(options: ClientOptions): VirtplanClient {
       const variables = { content, format: format ?? guessFormat(content) };
       const data = await run(ImportEstateDocument, variables, requestOptions);
       return data.importEstate;
+    },
+
+    async runPlan(estateId, requestOptions) {
+      const data = await run(RunPlanDocument, { estateId }, requestOptions);
+      return data.runPlan;
+    },
+
+    async evaluateDr(estateId, drOptions = {}) {
+      const { planId, ...requestOptions } = drOptions;
+      const data = await run(EvaluateDrDocument, { estateId, planId: planId ?? null }, requestOptions);
+      return data.evaluateDr;
     },
 
     async *estates(estatesOptions = {}) {

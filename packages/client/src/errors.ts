@@ -38,6 +38,8 @@ export interface VirtplanClientErrorDetails {
   readonly errors?: readonly GraphQLErrorEntry[] | undefined;
   /** How many HTTP attempts were made, retries included. */
   readonly attempts?: number | undefined;
+  /** The server's `Retry-After` (429, 503), in ms: when a refused mutation may be sent again. */
+  readonly retryAfterMs?: number | undefined;
   readonly cause?: unknown;
 }
 
@@ -52,6 +54,7 @@ export class VirtplanClientError extends Error {
   readonly status: number | undefined;
   readonly errors: readonly GraphQLErrorEntry[];
   readonly attempts: number;
+  readonly retryAfterMs: number | undefined;
 
   constructor(details: VirtplanClientErrorDetails) {
     super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -60,6 +63,7 @@ export class VirtplanClientError extends Error {
     this.status = details.status;
     this.errors = details.errors ?? [];
     this.attempts = details.attempts ?? 1;
+    this.retryAfterMs = details.retryAfterMs;
     Object.defineProperty(this, BRAND, { value: true });
   }
 

@@ -1,9 +1,12 @@
 export {
   type ApplicationReadiness,
   type ClientOptions,
+  type ConsolidationPlan,
   createClient,
+  type DrEvaluation,
   type EstateSummary,
   type EstatesOptions,
+  type EvaluateDrOptions,
   type ImportEstateResult,
   type RequestArguments,
   type VirtplanClient,

@@ -196,6 +196,12 @@ describe('retries', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it('tells when a refused mutation may be sent again (Retry-After)', async () => {
+    const fake = fakeFetch(() => new Response('busy', { status: 503, headers: { 'retry-after': '3' } }));
+    const error = await failure(transport(fake.fetch)(MUTATION, { content: 'x' }));
+    expect(error).toMatchObject({ kind: 'http', status: 503, retryAfterMs: 3_000, attempts: 1 });
+  });
+
   it('never retries a mutation: network failure, 503 and timeout are each tried once', async () => {
     const responders = [networkFailure, () => new Response('busy', { status: 503 }), hang];
     const kinds: string[] = [];

@@ -148,6 +148,7 @@ async function attemptOnce(
       status: extra.status,
       errors: extra.errors,
       attempts: attempt,
+      retryAfterMs: extra.retryAfterMs,
       cause: extra.cause,
     }),
   });

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { risReadinessCheck } from '../examples/ris-readiness-check.ts';
 import {
   ApplicationReadinessDocument,
   createClient,
@@ -100,6 +101,92 @@ describe('applicationReadiness', () => {
     expect(error.kind).toBe('graphql');
     expect(error.codes).toEqual(['NOT_FOUND']);
     expect(error.attempts).toBe(1);
+  });
+});
+
+describe('runPlan', () => {
+  it('computes and stores the plan of the current revision, and returns that one again', async () => {
+    const { id } = await communityHospital();
+    const plan = await client.runPlan(id);
+    expect(plan).toMatchObject({ estateId: id, estateRevision: 1 });
+    expect(plan.hostsUsed).toBeGreaterThanOrEqual(plan.lowerBound);
+    expect(plan.gap).toBe(plan.hostsUsed - plan.lowerBound);
+    const placed = plan.placements.map((placement) => placement.workload);
+    expect(new Set(placed).size).toBe(placed.length);
+    expect((await client.runPlan(id)).id).toBe(plan.id);
+  });
+
+  it('a read key may not run one', async () => {
+    const { id } = await communityHospital();
+    const reader = createClient({ url: api.url, apiKey: api.keys.read });
+    const error = await failure(reader.runPlan(id));
+    expect(error).toMatchObject({ kind: 'auth', codes: ['FORBIDDEN'] });
+  });
+});
+
+describe('evaluateDr', () => {
+  it('evaluates RPO/RTO of every workload, site loss and the HIPAA contingency plan', async () => {
+    const { id } = await communityHospital();
+    const dr = await client.evaluateDr(id);
+    expect(dr).toMatchObject({ estateId: id, estateRevision: 1, planId: null });
+    const pacsDb = dr.workloads.find((workload) => workload.id === 'pacs-db');
+    expect(pacsDb?.application).toBe('PACS');
+    expect(pacsDb?.rpo.targetMinutes).toBeGreaterThan(0);
+    expect(dr.sites.length).toBeGreaterThan(0);
+    expect(dr.contingencyPlan.map((spec) => spec.citation)).toContainEqual(
+      expect.stringMatching(/^164\.308\(a\)\(7\)/),
+    );
+  });
+
+  it("evaluates a plan's placements when given its id", async () => {
+    const { id } = await communityHospital();
+    const plan = await client.runPlan(id);
+    const dr = await client.evaluateDr(id, { planId: plan.id });
+    expect(dr.planId).toBe(plan.id);
+  });
+
+  it('an estate id nobody has is a graphql error coded NOT_FOUND', async () => {
+    const error = await failure(client.evaluateDr('00000000-0000-4000-8000-000000000000'));
+    expect(error).toMatchObject({ kind: 'graphql', codes: ['NOT_FOUND'], attempts: 1 });
+  });
+});
+
+describe('examples/ris-readiness-check', () => {
+  it('prints whether PACS is ready and whether its DR holds, with an exit status to match', async () => {
+    const estate = await communityHospital();
+    const lines: string[] = [];
+    const status = await risReadinessCheck(
+      { url: api.url, apiKey: api.keys.write, estate: estate.name.toUpperCase(), application: 'PACS' },
+      (line) => lines.push(line),
+    );
+    const text = lines.join('\n');
+    expect(text).toContain(`${estate.name} (revision 1), application PACS`);
+    expect(text).toMatch(
+      /^Readiness: (READY|READY_WITH_CONDITIONS|UNKNOWN|NOT_READY) \(4 workloads: pacs-db, /m,
+    );
+    expect(text).toMatch(/^ {2}pacs-db +RPO .* of .*, RTO .* of .*: (ok|MISSED)$/m);
+    expect(text).toMatch(/^Disaster recovery: (HOLDS|DOES NOT HOLD)$/m);
+    const verdict = lines.at(-1) ?? '';
+    expect(verdict).toMatch(/^Verdict: /);
+    const fine = /^Readiness: READY/m.test(text) && text.includes('Disaster recovery: HOLDS');
+    expect(verdict.startsWith('Verdict: not yet')).toBe(!fine);
+    expect(status).toBe(fine ? 0 : 1);
+  });
+
+  it('says so, with status 2, when the estate does not exist or the key is refused', async () => {
+    const lines: string[] = [];
+    const missing = await risReadinessCheck(
+      { url: api.url, apiKey: api.keys.write, estate: 'No Such Hospital', application: 'PACS' },
+      (line) => lines.push(line),
+    );
+    expect([missing, lines]).toEqual([2, ['No estate "No Such Hospital" is visible to this API key.']]);
+    lines.length = 0;
+    const refused = await risReadinessCheck(
+      { url: api.url, apiKey: 'vpk_wrong', estate: 'x', application: 'PACS' },
+      (line) => lines.push(line),
+    );
+    expect(refused).toBe(2);
+    expect(lines[0]).toMatch(/^Could not ask virtplan \(auth\): /);
   });
 });
 

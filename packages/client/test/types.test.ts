@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '@graphql-codegen/cli';
@@ -29,7 +30,11 @@ describe('type safety of typed documents', () => {
     misspelled: at('test/types/fixtures/misspelled-field.ts'),
     expectations: at('test/types/request.types.ts'),
   };
-  const errors = compile(Object.values(files));
+  // The examples, the README's snippets among them, import the package by name.
+  const examples = readdirSync(at('examples'))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => at(`examples/${name}`));
+  const errors = compile([...Object.values(files), ...examples]);
 
   it('a wrong variable type does not compile', () => {
     const found = errors.get(files.wrongVariable) ?? [];
@@ -47,7 +52,16 @@ describe('type safety of typed documents', () => {
 
   it('every @ts-expect-error line in request.types.ts is an error, and nothing else is', () => {
     expect(errors.get(files.expectations)).toEqual([]);
-    expect([...errors.keys()].filter((file) => !Object.values(files).includes(file))).toEqual([]);
+  });
+
+  it('the examples and README snippets compile', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    expect(examples.flatMap((file) => errors.get(file) ?? [])).toEqual([]);
+  });
+
+  it('no other file has errors', () => {
+    const known = new Set([...Object.values(files), ...examples]);
+    expect([...errors.entries()].filter(([file]) => !known.has(file))).toEqual([]);
   });
 });
 

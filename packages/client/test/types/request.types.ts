@@ -1,5 +1,6 @@
 // Type tests: compiled by `tsc -p tsconfig.json` (the typecheck script and test/types.test.ts).
 // Every `@ts-expect-error` line must be an error, or tsc fails with "Unused '@ts-expect-error'".
+import type { DocumentNode } from 'graphql';
 import {
   ApplicationReadinessDocument,
   createClient,
@@ -45,4 +46,31 @@ export async function typed(): Promise<void> {
     // @ts-expect-error issues exist only on the validation failure
     void imported.issues;
   }
+}
+
+// graphql-codegen's and gql.tada's documents: a graphql-js DocumentNode carrying `__apiType`
+// (the shape of @graphql-typed-document-node/core's TypedDocumentNode), no cast to our types.
+interface TypedDocumentNode<TResult, TVariables> extends DocumentNode {
+  readonly __apiType?: (variables: TVariables) => TResult;
+}
+declare const revision: TypedDocumentNode<{ estate: { revision: number } | null }, { id: string }>;
+
+export async function foreignDocuments(): Promise<number | undefined> {
+  const { estate } = await client.request(revision, { id: 'e1' });
+  // @ts-expect-error a wrong variable type on a foreign document
+  await client.request(revision, { id: 1 });
+  // graphql-codegen's TypedDocumentString extends String.
+  class TypedDocumentString<TResult, TVariables> extends String {
+    declare readonly __apiType?: (variables: TVariables) => TResult;
+  }
+  const asString = new TypedDocumentString<{ viewer: { scope: string } }, Record<string, never>>(
+    '{ viewer { scope } }',
+  );
+  const { viewer } = await client.request(asString);
+  void viewer.scope;
+  // An untyped string is accepted; its result is unknown.
+  const untyped = await client.request('{ viewer { scope } }');
+  // @ts-expect-error unknown must be narrowed first
+  void untyped.viewer;
+  return estate?.revision;
 }
