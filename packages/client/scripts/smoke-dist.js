@@ -12,7 +12,15 @@ const client = createClient({
 const readiness = await client.applicationReadiness('e1', 'PACS');
 if (readiness.application !== 'ApplicationReadiness') throw new Error('dist: unexpected result');
 
-const failing = createClient({ url: 'http://virtplan.invalid/graphql', fetch: async () => new Response('', { status: 502 }), retries: 0 });
-const error = await failing.estates().next().catch((caught) => caught);
-if (!isVirtplanClientError(error) || error.kind !== 'http') throw new Error('dist: errors are not VirtplanClientError');
+const failing = createClient({
+  url: 'http://virtplan.invalid/graphql',
+  fetch: async () => new Response('', { status: 502 }),
+  retries: 0,
+});
+const error = await failing
+  .estates()
+  .next()
+  .catch((caught) => caught);
+if (!isVirtplanClientError(error) || error.kind !== 'http')
+  throw new Error('dist: errors are not VirtplanClientError');
 console.log('dist smoke: ok');
