@@ -138,6 +138,12 @@ describe.skipIf(!hasChromium)('in Chromium', () => {
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+    // The site works offline: nothing may be fetched from anywhere but the site itself.
+    page.on('request', (request) => {
+      const url = request.url();
+      if (!url.startsWith(server.origin) && !url.startsWith('data:'))
+        problems.push(`external request: ${url}`);
+    });
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
     });
