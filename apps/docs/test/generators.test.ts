@@ -321,3 +321,29 @@ describe('figures drawn by the real engines from the community hospital example'
     expect(markdown).not.toMatch(/NaN|Infinity/);
   });
 });
+
+describe('the test server maps URLs like a static host', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { resolveFile } = await import('./static-server.ts');
+  const root = mkdtempSync(join(tmpdir(), 'docs-dist-'));
+  mkdirSync(join(root, 'guide'));
+  writeFileSync(join(root, 'index.html'), '');
+  writeFileSync(join(root, 'guide/quick-start.html'), '');
+  writeFileSync(join(root, 'guide/index.html'), '');
+
+  it('serves pages with and without .html, and directory indexes', () => {
+    expect(resolveFile(root, '/')).toBe(join(root, 'index.html'));
+    expect(resolveFile(root, '/guide/quick-start.html#x')).toBe(join(root, 'guide/quick-start.html'));
+    expect(resolveFile(root, '/guide/quick-start?q=1')).toBe(join(root, 'guide/quick-start.html'));
+    expect(resolveFile(root, '/guide/')).toBe(join(root, 'guide/index.html'));
+  });
+
+  it('finds nothing outside the site or absent', () => {
+    expect(resolveFile(root, '/../../etc/passwd')).toBeNull();
+    expect(resolveFile(root, '/%2e%2e/%2e%2e/etc/passwd')).toBeNull();
+    expect(resolveFile(root, '/missing')).toBeNull();
+    expect(resolveFile(root, '/%E0%A4%A')).toBeNull();
+  });
+});
