@@ -1,12 +1,32 @@
-import { describe, expect, it } from 'vitest';
-import { drFindingsForApplication, evaluateDr } from './index.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DR_RULES, drFindingsForApplication, evaluateDr } from './index.ts';
 import { MBPS_PER_GIB_PER_HOUR } from './replication.ts';
 import { buildEstate, type EstateSpec } from './testing.ts';
 import type { DrEvaluation } from './types.ts';
 
 const NOW = '2026-11-25';
-const evaluate = (spec: EstateSpec, profile?: 'hipaa-2013' | 'hipaa-2025-proposed'): DrEvaluation =>
-  evaluateDr(buildEstate(spec), profile ? { now: NOW, profile } : { now: NOW });
+const emitted = new Set<string>();
+const evaluate = (spec: EstateSpec, profile?: 'hipaa-2013' | 'hipaa-2025-proposed'): DrEvaluation => {
+  const e = evaluateDr(buildEstate(spec), profile ? { now: NOW, profile } : { now: NOW });
+  for (const f of e.findings) emitted.add(f.code);
+  return e;
+};
+
+describe('the DR rule registry', () => {
+  it('lists each code once, with a title, rationale, severity and remedy', () => {
+    const codes = DR_RULES.map((r) => r.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const r of DR_RULES) {
+      expect(r.code).toMatch(/^(DR|HIPAA)_[A-Z0-9_]+$/);
+      expect(r.title.length * r.rationale.length * r.remedy.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+// Every rule is reached by one of the hand-worked examples of this file, and nothing else is emitted.
+afterAll(() => {
+  expect([...emitted].sort()).toEqual(DR_RULES.map((r) => r.code).sort());
+});
 const codes = (e: DrEvaluation) => e.findings.map((f) => f.code);
 const workload = (e: DrEvaluation, id: string) => e.workloads.find((w) => w.id === id)!;
 const site = (e: DrEvaluation, id: string) => e.sites.find((s) => s.site === id)!;

@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { planConsolidation, verifyPlan } from '../consolidation/index.ts';
 import { formatIssue } from '../estate/issues.ts';
 import { parseEstate } from '../estate/parse.ts';
 import type { Estate } from '../estate/types.ts';
@@ -99,6 +100,18 @@ describe('Riverside Community Hospital (main -> offsite)', () => {
     expect(e.findings.find((f) => f.code === 'HIPAA_TESTING_AND_REVISION')!.message).toContain(
       'last tested on 2025-03-10, 625 days ago, beyond the 365-day interval by 260 days',
     );
+  });
+
+  it('with the consolidation plan, the HA reserve restarts what any one hypervisor ran', () => {
+    const plan = planConsolidation(estate);
+    expect(verifyPlan(estate, plan).ok).toBe(true);
+    const withPlan = evaluateDr(estate, { now: NOW, plan });
+    const hypervisors = withPlan.blastRadius.filter((b) => b.role === 'hypervisor');
+    expect(hypervisors.length).toBeGreaterThan(0);
+    for (const b of hypervisors) expect([b.machine, b.haRestartsAll]).toEqual([b.machine, true]);
+    expect(withPlan.findings.map((f) => f.code)).not.toContain('DR_HA_NOT_COVERED');
+    // The plan changes where things run, not what a site loss restarts.
+    expect(at(withPlan, 'main').notRestarted.map((n) => n.workload)).toEqual(['pacs-failover']);
   });
 
   it('without a plan, every server is a physical single point of failure', () => {
