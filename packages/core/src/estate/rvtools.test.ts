@@ -350,6 +350,13 @@ describe('importRvtools: errors', () => {
     ]);
   });
 
+  it('stops listing row errors after 50, saying how many more there are', () => {
+    const rows = Array.from({ length: 120 }, (_, i) => `vm${i},lots,esx1`).join('\n');
+    const list = errors({ vInfoCsv: `VM,Memory,Host\n${rows}\n` });
+    expect(list).toHaveLength(51);
+    expect(list[50]).toBe('vInfo.csv: … and 70 more errors like these');
+  });
+
   it('rejects empty, binary and broken CSV with one line each', () => {
     expect(errors({ vInfoCsv: '' })).toEqual(['vInfo.csv: empty: no header row']);
     expect(errors({ vInfoCsv: '\n\n  \n' })).toEqual(['vInfo.csv: empty: no header row']);

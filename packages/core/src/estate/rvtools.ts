@@ -430,6 +430,19 @@ const INFERRED_VCPUS_PER_CORE = 4;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** Errors returned at most: a broken export can have one per row, and a person reads them. */
+export const MAX_IMPORT_ERRORS = 50;
+
+function capped(errors: ImportIssue[]): ImportIssue[] {
+  if (errors.length <= MAX_IMPORT_ERRORS) return errors;
+  const rest = errors.length - MAX_IMPORT_ERRORS;
+  const files = [...new Set(errors.slice(MAX_IMPORT_ERRORS).map((e) => e.file))];
+  return [
+    ...errors.slice(0, MAX_IMPORT_ERRORS),
+    { file: files.join(', '), row: null, column: null, message: `… and ${rest} more errors like these` },
+  ];
+}
+
 const pct = (part: number, whole: number): string =>
   whole === 0 ? '100%' : `${Math.round((100 * part) / whole)}%`;
 
@@ -679,7 +692,7 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
       role: guessRole(name),
     });
   }
-  if (errors.length > 0) return err(errors);
+  if (errors.length > 0) return err(capped(errors));
 
   /* Hosts inferred from vInfo when there is no vHost */
   const hostsInferred = hostTable === null;
