@@ -2,9 +2,12 @@
  * Contract tests: the client against the real API (graphql-yoga + Pothos on PGlite), started
  * in this process on a free port and spoken to over HTTP with the platform fetch. No fakes.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { build } from 'esbuild';
 import { parse } from 'graphql';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { risReadinessCheck } from '../examples/ris-readiness-check.ts';
 import {
@@ -322,6 +325,61 @@ describe('error kinds against the real server', () => {
       expect(error).toMatchObject({ kind: 'aborted', attempts: 1 });
     } finally {
       await silent.close();
+    }
+  });
+});
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM_PATH);
+if (!hasChromium)
+  console.warn(`client browser test SKIPPED: no Chromium at ${CHROMIUM_PATH} (set CHROMIUM_PATH)`);
+
+describe.skipIf(!hasChromium)('in a browser (Chromium)', () => {
+  it('the bundled client asks the real API from a page, with the browser’s fetch', async () => {
+    const { id } = await communityHospital();
+    const bundle = await build({
+      entryPoints: [new URL('../src/index.ts', import.meta.url).pathname],
+      bundle: true,
+      format: 'iife',
+      globalName: 'virtplan',
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+    });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+      headless: true,
+    });
+    try {
+      const page = await browser.newPage();
+      // A page of the API's own origin, so the request is same-origin, as in a hospital intranet app.
+      await page.goto(`${api.origin}/healthz`);
+      await page.addScriptTag({ content: bundle.outputFiles[0]?.text ?? '' });
+      const answer = await page.evaluate(
+        async ({ estateId, apiKey }) => {
+          const { createClient, isVirtplanClientError } = (
+            globalThis as unknown as { virtplan: typeof import('../src/index.ts') }
+          ).virtplan;
+          const pacs = await createClient({ url: '/graphql', apiKey }).applicationReadiness(estateId, 'PACS');
+          const refused = await createClient({ url: '/graphql', apiKey: 'vpk_wrong' })
+            .applicationReadiness(estateId, 'PACS')
+            .catch((error: unknown) =>
+              isVirtplanClientError(error) ? `${error.kind} ${error.status}` : String(error),
+            );
+          return {
+            application: pacs.application,
+            workloads: pacs.workloadIds.length,
+            refused,
+            agent: navigator.userAgent,
+          };
+        },
+        { estateId: id, apiKey: api.keys.write },
+      );
+      expect(answer).toMatchObject({ application: 'PACS', workloads: 4, refused: 'auth 401' });
+      expect(answer.agent).toMatch(/Chrome/);
+    } finally {
+      await browser.close();
     }
   });
 });
