@@ -684,4 +684,25 @@ describe('drFindingsForApplication', () => {
     expect(pacs.map((f) => f.code)).toContain('DR_NO_RECOVERY_SITE');
     expect(pacs.some((f) => f.application === 'Mail')).toBe(false);
   });
+
+  it('leaves out another machine’s HA gap and the recovery site’s room', () => {
+    const e = evaluate(
+      twoSites({
+        machines: [
+          { id: 'n1', site: 'north', memoryGiB: 64 },
+          { id: 'n2', site: 'north', memoryGiB: 64 },
+          { id: 's1', site: 'south', memoryGiB: 64 },
+        ],
+        workloads: [
+          { id: 'big', application: 'Big', currentHost: 'n1', memoryGiB: 60 },
+          { id: 'big2', application: 'Big', currentHost: 'n1', memoryGiB: 4 },
+          { id: 'small', application: 'Small', currentHost: 'n2', memoryGiB: 40 },
+        ],
+      }),
+    );
+    expect(codes(e)).toEqual(expect.arrayContaining(['DR_HA_NOT_COVERED', 'DR_RECOVERY_CAPACITY_SHORT']));
+    const small = drFindingsForApplication(e, 'Small').map((f) => f.code);
+    expect(small).not.toContain('DR_HA_NOT_COVERED');
+    expect(small).not.toContain('DR_RECOVERY_CAPACITY_SHORT');
+  });
 });
