@@ -86,7 +86,7 @@ describe('importRvtools: the hospital export (RVTools 4, comma, MiB, CRLF)', () 
     });
     // In Use empty: Provisioned (81,920 MiB) is used and said so.
     expect(workload(result, 'app-diet01').storageGiB).toBe(80);
-    expect(result.report.notes.join('\n')).toMatch(/storageGiB from Provisioned .* 1 workload \(rows 20\)/);
+    expect(result.report.notes.join('\n')).toMatch(/storageGiB from Provisioned .* 1 workload \(row 20\)/);
     expect(workload(result, 'vcsa01').memoryGiB).toBe(19);
   });
 
@@ -127,7 +127,7 @@ describe('importRvtools: the hospital export (RVTools 4, comma, MiB, CRLF)', () 
     expect(workload(result, 'wsus01').currentHost).toBeUndefined();
     expect(result.report.defaulted.currentHost).toBe(1);
     expect(result.report.warnings.map(formatImportIssue)).toContain(
-      "vInfo.csv row 21, column 'Host': host 'esx09.stexample.local' is not in vHost.csv: currentHost left out for 1 VM(s) (rows 21)",
+      "vInfo.csv row 21, column 'Host': host 'esx09.stexample.local' is not in vHost.csv: currentHost left out for 1 VM (row 21)",
     );
   });
 
@@ -195,7 +195,7 @@ describe('importRvtools: an old RVTools 3 export (MB, semicolons, German number 
   it('defaults a missing CPU count and reports it; Provisioned stands in for an empty In Use', () => {
     expect(workload(result, 'dicom-gw').vcpus).toBe(1);
     expect(result.report.defaulted.vcpus).toBe(1);
-    expect(result.report.notes.join('\n')).toContain('vcpus defaulted to 1 for 1 workload (rows 7)');
+    expect(result.report.notes.join('\n')).toContain('vcpus defaulted to 1 for 1 workload (row 7)');
     expect(workload(result, 'mail').storageGiB).toBe(400);
   });
 
@@ -427,7 +427,7 @@ describe('importRvtools: found by fuzzing', () => {
     });
     expect(out.document.workloads[0]).toMatchObject({ site: 'dr-site', currentHost: 'esx1' });
     expect(out.report.warnings.map(formatImportIssue)).toEqual([
-      "vInfo.csv row 2, column 'Datacenter': datacenter differs from the host's for 1 VM(s) (rows 2): the host's datacenter was used",
+      "vInfo.csv row 2, column 'Datacenter': datacenter differs from the host's for 1 VM (row 2): the host's datacenter was used",
     ]);
     expect(roundTrip(out.document).workloads[0]?.site).toBe('dr-site');
   });

@@ -446,8 +446,9 @@ function capped(errors: ImportIssue[]): ImportIssue[] {
 const pct = (part: number, whole: number): string =>
   whole === 0 ? '100%' : `${Math.round((100 * part) / whole)}%`;
 
+/** `row 7` or `rows 7, 9, ... and 3 more`. */
 const rowList = (rows: readonly number[]): string =>
-  rows.length <= 8 ? rows.join(', ') : `${rows.slice(0, 8).join(', ')} and ${rows.length - 8} more`;
+  `row${rows.length === 1 ? '' : 's'} ${rows.length <= 8 ? rows.join(', ') : `${rows.slice(0, 8).join(', ')} and ${rows.length - 8} more`}`;
 
 interface HostDraft {
   id: string;
@@ -827,7 +828,7 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
       file: info.label,
       row: rows[0] ?? null,
       column: vi.host?.name ?? null,
-      message: `host '${shorten(name, 60)}' is not in ${vHostLabel}: currentHost left out for ${rows.length} VM(s) (rows ${rowList(rows)})`,
+      message: `host '${shorten(name, 60)}' is not in ${vHostLabel}: currentHost left out for ${plural(rows.length, 'VM')} (${rowList(rows)})`,
     });
   }
   if (siteMismatch.length > 0) {
@@ -835,7 +836,7 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
       file: info.label,
       row: siteMismatch[0] ?? null,
       column: vi.datacenter?.name ?? null,
-      message: `datacenter differs from the host's for ${siteMismatch.length} VM(s) (rows ${rowList(siteMismatch)}): the host's datacenter was used`,
+      message: `datacenter differs from the host's for ${plural(siteMismatch.length, 'VM')} (${rowList(siteMismatch)}): the host's datacenter was used`,
     });
   }
 
@@ -899,12 +900,12 @@ export function importRvtools(input: ImportRvtoolsInput): Result<RvtoolsImport, 
       notes.push(`storageGiB unknown for ${plural(defaulted.storageGiB, 'workload')} (assumed 0).`);
     if (storageFromProvisioned.length > 0) {
       notes.push(
-        `storageGiB from Provisioned (In Use empty) for ${plural(storageFromProvisioned.length, 'workload')} (rows ${rowList(storageFromProvisioned)}).`,
+        `storageGiB from Provisioned (In Use empty) for ${plural(storageFromProvisioned.length, 'workload')} (${rowList(storageFromProvisioned)}).`,
       );
     }
     if (vcpusDefaulted.length > 0) {
       notes.push(
-        `vcpus defaulted to 1 for ${plural(vcpusDefaulted.length, 'workload')} (rows ${rowList(vcpusDefaulted)}).`,
+        `vcpus defaulted to 1 for ${plural(vcpusDefaulted.length, 'workload')} (${rowList(vcpusDefaulted)}).`,
       );
     }
     if (defaulted.currentHost > 0)
