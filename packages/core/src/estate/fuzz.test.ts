@@ -326,6 +326,25 @@ describe('fuzz: estate files (parseEstate)', () => {
     ).toEqual([]);
   });
 
+  it(
+    'regression: a dependency cycle through 2,000 workloads is named by its ends, not listed whole',
+    () => {
+      const n = 2_000;
+      const workloads = Array.from(
+        { length: n },
+        (_, i) => `  - {id: w${i}, application: x, memoryGiB: 1, dependsOn: [w${(i + 1) % n}]}`,
+      );
+      const result = parseEstate(
+        `apiVersion: virtplan/v1\nname: x\nsites: [{id: a}]\nhosts: [{id: h, site: a, cpuCores: 1, memoryGiB: 1}]\nworkloads:\n${workloads.join('\n')}\n`,
+        'yaml',
+      );
+      expect(result.ok ? [] : result.error.map((e) => `${e.path}: ${e.message}`)).toEqual([
+        'workloads[0].dependsOn: dependency cycle: w0 -> w1 -> w2 -> w3 -> w4 -> w5 -> … 1992 more … -> w1998 -> w1999 -> w0',
+      ]);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
   it('regression: host count is bounded in total, not only per entry', () => {
     const hosts = Array.from(
       { length: 50 },

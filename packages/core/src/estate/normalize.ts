@@ -199,7 +199,12 @@ export function normalizeEstate(doc: EstateDocument): Result<Estate, EstateIssue
   );
   for (const cycle of findCycles(edges)) {
     const names = cycle.map((i) => workloads[i]!.id);
-    fail(['workloads', cycle[0]!, 'dependsOn'], `dependency cycle: ${[...names, names[0]].join(' -> ')}`);
+    // A long cycle is named by its ends: the whole of a 20,000-workload ring is no help.
+    const shown =
+      names.length <= 12
+        ? [...names, names[0]]
+        : [...names.slice(0, 6), `… ${names.length - 8} more …`, ...names.slice(-2), names[0]];
+    fail(['workloads', cycle[0]!, 'dependsOn'], `dependency cycle: ${shown.join(' -> ')}`);
   }
 
   if (issues.length > 0) return err(issues);
