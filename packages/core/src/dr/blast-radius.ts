@@ -63,6 +63,8 @@ export function evaluateBlastRadius(estate: Estate, hostOf: readonly (Machine | 
     list.push(i);
     onMachine.set(m.id, list);
   });
+  // Loads summed in one order whatever the file's: the same floating-point sums, the same choices.
+  for (const list of onMachine.values()) list.sort((a, b) => compareIds(workloads[a]!.id, workloads[b]!.id));
 
   // What runs on each site's hypervisors; a machine's failure is a placement on the others.
   const siteLoad = new Map<

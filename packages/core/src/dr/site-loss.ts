@@ -158,6 +158,8 @@ export function evaluateSiteLoss(ctx: SiteLossContext, siteId: string): SiteLoss
     const m = hostOf[i];
     if (m && machineIds.has(m.id) && w.site !== siteId) runningAtRecovery.push(i);
   });
+  // Loads summed in one order whatever the file's: the same floating-point sums, the same choices.
+  runningAtRecovery.sort((a, b) => compareIds(workloads[a]!.id, workloads[b]!.id));
 
   const attempt = (shed: boolean): Attempt => {
     const trial = down.copy();
