@@ -2,139 +2,31 @@
 // started at once on a fresh database (both migrate; neither fails), a write through one is read
 // through the other, and SIGTERM in the middle of a slow request lets that request finish.
 // Runs when DATABASE_URL points at a Postgres whose user may create databases (CI sets it).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import {
+  createKey,
+  graphql,
+  importEstate,
+  type Replica,
+  ROOT,
+  serverEnv,
+  startReplica,
+  stopReplica,
+} from './lib/virtplan-process.ts';
 
 const BASE_URL = process.env.DATABASE_URL;
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'packages/cli/bin/virtplan.js');
 const COMMUNITY = readFileSync(join(ROOT, 'examples/community-hospital.yaml'), 'utf8');
 const REGIONAL = readFileSync(join(ROOT, 'examples/regional-hospital.yaml'), 'utf8');
 /** How long a replica may take to drain after SIGTERM (the Deployment sets the same). */
 const SHUTDOWN_GRACE_MS = 30_000;
 
-interface Replica {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly exit: Promise<number | null>;
-  readonly output: () => string;
-}
-
-/** The server's environment: the test database and nothing of the caller's DATABASE_URL/PORT. */
-function serverEnv(databaseUrl: string): NodeJS.ProcessEnv {
-  const { PORT: _port, DATABASE_URL: _url, VIRTPLAN_DEMO: _demo, ...rest } = process.env;
-  return {
-    ...rest,
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'warn',
-    VIRTPLAN_SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_MS),
-  };
-}
-
-/** Starts `virtplan serve` on a free port (port 0: the kernel picks) and waits for its banner. */
-function startReplica(name: string, databaseUrl: string): Promise<Replica> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    env: serverEnv(databaseUrl),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  return new Promise((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${name} did not start in 90 s:\n${output}`)), 90_000);
-    const onData = () => {
-      const url = /listening on (http:\/\/\S+\/graphql)/.exec(output)?.[1];
-      if (!url) return;
-      clearTimeout(timer);
-      child.stderr?.off('data', onData);
-      ready({ name, child, url, exit, output: () => output });
-    };
-    child.stderr?.on('data', onData);
-    void exit.then((code) => {
-      clearTimeout(timer);
-      fail(new Error(`${name} exited with ${code} before listening:\n${output}`));
-    });
-  });
-}
-
-async function stopReplica(replica: Replica): Promise<void> {
-  if (replica.child.exitCode !== null || replica.child.signalCode !== null) return;
-  replica.child.kill('SIGTERM');
-  const killer = setTimeout(() => replica.child.kill('SIGKILL'), SHUTDOWN_GRACE_MS + 5_000);
-  await replica.exit;
-  clearTimeout(killer);
-}
-
-interface GraphqlAnswer {
-  status: number;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string }[] };
-}
-
-async function graphql(
-  replica: Replica,
-  key: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<GraphqlAnswer> {
-  const response = await fetch(replica.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, body: (await response.json()) as GraphqlAnswer['body'] };
-}
-
-/** Runs a CLI command against the test database; resolves to its stdout (rejects on a non-zero exit). */
-function cli(databaseUrl: string, args: string[]): Promise<string> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: serverEnv(databaseUrl),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('exit', (code) =>
-      code === 0 ? done(stdout) : fail(new Error(`virtplan ${args.join(' ')} exited ${code}: ${stderr}`)),
-    );
-  });
-}
-
-const IMPORT = `mutation($content: String!) {
-  importEstate(content: $content, format: YAML) {
-    __typename
-    ... on ImportEstateSuccess { estate { id name revision } }
-    ... on EstateValidationError { message }
-  }
-}`;
 const READ_ESTATE = 'query($id: ID!) { estate(id: $id) { id name revision document } }';
 const RUN_PLAN = 'mutation($id: ID!) { runPlan(estateId: $id) { id estateId hostsUsed lowerBound } }';
 const READ_PLAN = 'query($id: ID!) { plan(id: $id) { id estateId hostsUsed lowerBound } }';
-
-async function importEstate(replica: Replica, key: string, content: string): Promise<string> {
-  const answer = await graphql(replica, key, IMPORT, { content });
-  expect(answer.status).toBe(200);
-  const result = answer.body.data?.importEstate as { __typename: string; estate?: { id: string } };
-  expect(result.__typename, JSON.stringify(answer.body)).toBe('ImportEstateSuccess');
-  return result.estate?.id as string;
-}
 
 if (!BASE_URL) {
   describe('two replicas on one Postgres', () => {
@@ -146,6 +38,7 @@ if (!BASE_URL) {
     const dbUrl = new URL(BASE_URL);
     dbUrl.pathname = `/${dbName}`;
     const databaseUrl = dbUrl.toString();
+    const env = serverEnv(databaseUrl, { VIRTPLAN_SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_MS) });
     let a: Replica;
     let b: Replica;
     let key: string;
@@ -156,18 +49,12 @@ if (!BASE_URL) {
       await admin.query(`create database ${dbName}`);
       await admin.end();
       // Both at the same time, on a database with no tables yet: both take the migration path.
-      [a, b] = await Promise.all([
-        startReplica('replica A', databaseUrl),
-        startReplica('replica B', databaseUrl),
-      ]);
-      key = (await cli(databaseUrl, ['keys', 'create', '--org', 'infra-two-replicas', '--scope', 'write']))
-        .trim()
-        .split('\n')
-        .at(-1) as string;
+      [a, b] = await Promise.all([startReplica('replica A', env), startReplica('replica B', env)]);
+      key = await createKey(env, 'infra-two-replicas');
     });
 
     afterAll(async () => {
-      await Promise.all([a, b].filter(Boolean).map(stopReplica));
+      await Promise.all([a, b].filter(Boolean).map((r) => stopReplica(r, SHUTDOWN_GRACE_MS + 5_000)));
       const admin = new pg.Client({ connectionString: BASE_URL });
       await admin.connect();
       await admin.query(`drop database if exists ${dbName} with (force)`);
