@@ -136,6 +136,21 @@ export function scheduleHolds(estate: Estate, e: DrEvaluation): void {
       );
       expect(running.length).toBeLessThanOrEqual(Math.max(1, dr.concurrentBootsPerHost));
     }
+    // The critical path is a chain of real waits, from detection on.
+    const path = s.criticalPath;
+    if (path.length > 0) {
+      expect(path[0]!.waitedFor).toBe('detection');
+      expect(path[0]!.startMinute).toBe(dr.detectionMinutes);
+    }
+    for (let k = 1; k < path.length; k++) {
+      const prev = path[k - 1]!;
+      const step = path[k]!;
+      expect(step.waitedFor).not.toBe('detection');
+      expect(step.startMinute).toBe(step.waitedFor === 'priority' ? prev.startMinute : prev.readyMinute);
+      if (step.waitedFor === 'dependency')
+        expect(byId.get(step.workload)!.dependsOn).toContain(prev.workload);
+      if (step.waitedFor === 'boot-slot') expect(step.host).toBe(prev.host);
+    }
     if (s.restarted.length > 0) {
       expect(s.completionMinute).toBe(Math.max(...s.restarted.map((r) => r.readyMinute)));
       const essential = s.restarted.filter((r) => {
