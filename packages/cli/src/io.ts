@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 /** What a command may touch of the outside world; tests pass a fake one. */
 export interface Io {
@@ -29,7 +29,18 @@ export const processIo: Io = {
       );
     }
   },
-  writeFile: (path, text) => writeFileSync(path, text),
+  writeFile: (path, text) => {
+    // Write beside the target, then rename: a failed write never leaves a half-written file.
+    const temporary = `${path}.${process.pid}.tmp`;
+    try {
+      writeFileSync(temporary, text);
+      renameSync(temporary, path);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(`${path}: cannot be written (${code ?? 'error'})`);
+    }
+  },
   isTTY: Boolean(process.stderr.isTTY),
   env: process.env,
 };
