@@ -6,6 +6,8 @@ export interface Budget {
   /** True once the budget is spent; call once per iteration. */
   readonly spent: () => boolean;
   readonly iterations: () => number;
+  /** True once the budget is spent, reading the clock now (for coarse steps). */
+  readonly expired: () => boolean;
   /** Fraction of the budget used, 0..1. */
   readonly progress: () => number;
 }
@@ -28,6 +30,13 @@ export function createBudget(maxIterations: number, now?: () => number, timeLimi
       return over;
     },
     iterations: () => count,
+    expired: () => {
+      if (!over && now) {
+        elapsed = now() - start;
+        if (elapsed >= limit) over = true;
+      }
+      return over;
+    },
     progress: () =>
       Math.min(1, Math.max(count / maxIterations, Number.isFinite(limit) ? elapsed / limit : 0)),
   };

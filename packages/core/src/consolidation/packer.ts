@@ -2,9 +2,11 @@
  * The packing engine: items with a demand vector go into machines (bins) with a capacity vector,
  * fewest machines first, with optional conflict tags (anti-affinity, separated roles).
  *
- * 1. First-fit decreasing over machines in a fixed order, several item orders, the best kept. First
- *    fit finds the first machine with room through a tree of per-dimension maximum residuals, so it
- *    costs O(n log m) in practice.
+ * 1. Greedy starts, the best kept: first-fit decreasing over machines in a fixed order with several
+ *    item orders (first fit finds the first machine with room through a tree of per-dimension
+ *    maximum residuals, O(n log m) in practice); for small vector inputs also the dot-product
+ *    bin-centric greedy (Panigrahy et al.) and minimum bin slack with exact-completion look-up and
+ *    randomised restarts (after Gupta & Ho, Fleszar & Charalambous).
  * 2. Improvement by consistent neighbourhood search (after Buljubasic & Vasquez, 2016): take the
  *    items of two machines out into a pending set S and search, by swaps between S and the other
  *    machines (0..2 items of S against 0..2 items of a machine, every machine kept feasible), for a
@@ -205,6 +207,160 @@ export function referenceScale(p: PackProblem): Float64Array {
   return scale;
 }
 
+function dotProductGreedy(state: State, scale: Float64Array): void {
+  const { p, D } = state;
+  const left = sortedOrder(p.n, (i) => state.weight[i]!);
+  let remaining = Array.from(left);
+  const res = new Float64Array(D);
+  for (let b = 0; b < p.m && remaining.length > 0; b++) {
+    const first = remaining.findIndex((i) => state.fits(i, b));
+    if (first < 0) continue;
+    state.add(remaining[first]!, b);
+    remaining.splice(first, 1);
+    for (;;) {
+      for (let d = 0; d < D; d++)
+        res[d] = scale[d]! > 0 ? (p.cap[b * D + d]! - state.load[b * D + d]!) / scale[d]! : 0;
+      let bestIdx = -1;
+      let bestScore = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < remaining.length; k++) {
+        const i = remaining[k]!;
+        let score = 0;
+        let ok = true;
+        for (let d = 0; d < D; d++) {
+          const v = p.demand[i * D + d]!;
+          if (!fitsWithin(state.load[b * D + d]! + v, p.cap[b * D + d]!)) {
+            ok = false;
+            break;
+          }
+          if (scale[d]! > 0) score += (v / scale[d]!) * res[d]!;
+        }
+        if (ok && score > bestScore) {
+          bestScore = score;
+          bestIdx = k;
+        }
+      }
+      if (bestIdx < 0) break;
+      state.add(remaining[bestIdx]!, b);
+      remaining.splice(bestIdx, 1);
+    }
+  }
+  remaining = [];
+}
+
+/** Candidate checks the search may spend on one machine. */
+const MBS_NODES = 15000;
+
+function mbsGreedy(state: State, rng: Rng | null): void {
+  const { p, D } = state;
+  const order = Array.from(sortedOrder(p.n, (i) => state.weight[i]!));
+  const used = new Uint8Array(p.n);
+  const keys = Array.from({ length: p.n }, (_, i) =>
+    Array.from(p.demand.subarray(i * D, (i + 1) * D)).join(','),
+  );
+  const keyOf = (i: number): string => keys[i]!;
+  const byKey = new Map<string, number[]>();
+  for (const i of order) {
+    const k = keyOf(i);
+    const list = byKey.get(k);
+    if (list) list.push(i);
+    else byKey.set(k, [i]);
+  }
+  const take = (i: number): void => {
+    used[i] = 1;
+  };
+  let cursor = 0;
+  const residualKey = (b: number): string => {
+    const r: number[] = [];
+    for (let d = 0; d < D; d++) r.push(p.cap[b * D + d]! - state.load[b * D + d]!);
+    return r.join(',');
+  };
+  for (let b = 0; b < p.m; b++) {
+    while (cursor < order.length && used[order[cursor]!]) cursor++;
+    if (cursor >= order.length) break;
+    // The largest item left that fits this machine on its own.
+    let first = -1;
+    for (let c = cursor; c < order.length; c++) {
+      const i = order[c]!;
+      if (!used[i] && state.fits(i, b)) {
+        first = i;
+        break;
+      }
+    }
+    if (first < 0) continue;
+    state.add(first, b);
+    take(first);
+    const chosen: number[] = [];
+    let bestSet: number[] = [];
+    let bestW = 0;
+    let perfect = false;
+    let nodes = 0;
+    const exact = (): number => {
+      const list = byKey.get(residualKey(b));
+      if (!list) return -1;
+      for (const i of list) if (!used[i] && !chosen.includes(i) && state.fits(i, b)) return i;
+      return -1;
+    };
+    const dfs = (start: number, w: number): void => {
+      if (perfect || ++nodes > MBS_NODES) return;
+      const e = exact();
+      if (e >= 0) {
+        bestSet = [...chosen, e];
+        bestW = Number.POSITIVE_INFINITY;
+        perfect = true;
+        return;
+      }
+      let lastKey = '';
+      for (let c = start; c < order.length; c++) {
+        const i = order[c]!;
+        if (used[i] || chosen.includes(i)) continue;
+        if (++nodes > MBS_NODES) return;
+        if (!state.fits(i, b)) continue;
+        const k = keyOf(i);
+        if (k === lastKey) continue; // an identical item was just tried at this depth
+        lastKey = k;
+        state.add(i, b);
+        chosen.push(i);
+        const nw = w + state.weight[i]!;
+        if (nw > bestW) {
+          bestW = nw;
+          bestSet = [...chosen];
+        }
+        dfs(c + 1, nw);
+        chosen.pop();
+        state.remove(i);
+        if (perfect || nodes > MBS_NODES) return;
+      }
+    };
+    // First a cheap pass: one more item whose exact complement (the room left) is also an item.
+    const direct = exact();
+    if (direct >= 0) {
+      bestSet = [direct];
+      perfect = true;
+    }
+    // With a generator (restarts), one of the first few exact pairs is taken at random.
+    const pairs: number[][] = [];
+    for (let c = cursor; c < order.length && !perfect && pairs.length < (rng ? 6 : 1); c++) {
+      const i = order[c]!;
+      if (used[i] || !state.fits(i, b)) continue;
+      state.add(i, b);
+      chosen.push(i);
+      const e = exact();
+      chosen.pop();
+      state.remove(i);
+      if (e >= 0) pairs.push([i, e]);
+    }
+    if (!perfect && pairs.length > 0) {
+      bestSet = pairs[rng ? rng.below(pairs.length) : 0]!;
+      perfect = true;
+    }
+    if (!perfect) dfs(cursor, 0);
+    for (const i of bestSet) {
+      state.add(i, b);
+      take(i);
+    }
+  }
+}
+
 interface Candidate {
   readonly a: number[];
   readonly w: number;
@@ -246,6 +402,38 @@ export function pack(p: PackProblem, rng: Rng, budget: Budget): PackResult {
       bestKey = k;
       best = s.bin;
       state = s;
+    }
+  }
+  // Bin-centric greedy (Panigrahy et al.'s dot product): open a machine with the largest item left,
+  // then keep adding the item whose demand best matches the room left. O(n^2): small inputs only.
+  if (p.n <= 3000 && D > 1 && !p.carries) {
+    const s = new State(p, weight);
+    dotProductGreedy(s, scale);
+    let unplacedWeight = 0;
+    for (let i = 0; i < p.n; i++) if (s.bin[i]! < 0) unplacedWeight += weight[i]!;
+    const k = unplacedWeight * 1e6 + s.used();
+    if (k < bestKey) {
+      bestKey = k;
+      best = s.bin;
+      state = s;
+    }
+  }
+  // Bin-centric minimum bin slack (Gupta & Ho; Fleszar & Hindi's MBS'): each machine takes the
+  // largest item left plus the subset of the others that fills it most, found by a bounded search
+  // that also looks up an exact completion of the room left. Small inputs only.
+  if (p.n <= 3000 && D > 1) {
+    for (let round = 0; round < 30; round++) {
+      if (round > 0 && (state.used() <= p.lowerBound || budget.spent() || budget.expired())) break;
+      const s = new State(p, weight);
+      mbsGreedy(s, round === 0 ? null : rng);
+      let unplacedWeight = 0;
+      for (let i = 0; i < p.n; i++) if (s.bin[i]! < 0) unplacedWeight += weight[i]!;
+      const k = unplacedWeight * 1e6 + s.used();
+      if (k < bestKey) {
+        bestKey = k;
+        best = s.bin;
+        state = s;
+      }
     }
   }
   if (!best) throw new Error('pack: no greedy order');
