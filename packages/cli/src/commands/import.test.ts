@@ -3,37 +3,13 @@ import { parseEstate } from '@virtplan/core';
 import { describe, expect, it } from 'vitest';
 import { type Io, UsageError } from '../io.ts';
 import { main } from '../main.ts';
+import { memoryIo } from '../testing.ts';
 import { importCommand } from './import.ts';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../../core/src/estate/fixtures/rvtools/${name}`, import.meta.url), 'utf8');
 
-interface FakeIo extends Io {
-  readonly out: string[];
-  readonly err: string[];
-  readonly written: Map<string, string>;
-}
-
-function fakeIo(files: Record<string, string>): FakeIo {
-  const out: string[] = [];
-  const err: string[] = [];
-  const written = new Map<string, string>();
-  return {
-    out,
-    err,
-    written,
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    readFile: (path) => {
-      const text = files[path];
-      if (text === undefined) throw new UsageError(`${path}: no such file`);
-      return text;
-    },
-    writeFile: (path, text) => written.set(path, text),
-    isTTY: false,
-    env: {},
-  };
-}
+const fakeIo = (files: Record<string, string>) => memoryIo(files);
 
 const hospital = () =>
   fakeIo({ 'vInfo.csv': fixture('hospital-vinfo.csv'), 'vHost.csv': fixture('hospital-vhost.csv') });
