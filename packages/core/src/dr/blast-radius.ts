@@ -205,7 +205,9 @@ export function evaluateBlastRadius(estate: Estate, hostOf: readonly (Machine | 
           `${app}: ${what} runs on ${onlyHost}; when it fails ${app} stops` +
           (covered
             ? ' until HA restarts it on another host.'
-            : ', and the rest of the site cannot restart it.') +
+            : machineById.get(onlyHost)?.role === 'legacy'
+              ? ', and as a physical server nothing restarts it elsewhere.'
+              : ', and the rest of the site cannot restart it.') +
           ' Run a second instance on another machine (an antiAffinityGroup keeps them apart).',
       });
     } else if (sites.length === 1) {
