@@ -45,15 +45,17 @@ export type RequestArguments<TVariables> =
     ? [variables?: TVariables, options?: RequestOptions]
     : [variables: TVariables, options?: RequestOptions];
 
-export interface EvaluateDrOptions extends RequestOptions {
+/** Options of the friendly methods: a signal and extra headers. */
+export type CallOptions = Omit<RequestOptions, 'operationName'>;
+
+export interface EvaluateDrOptions extends CallOptions {
   /** Evaluate this plan's placements instead of today's hosts (a plan of the same revision). */
   readonly planId?: string | undefined;
 }
 
-export interface EstatesOptions {
+export interface EstatesOptions extends CallOptions {
   /** Estates fetched per request: 1 to the API's limit (500). Default 50. */
   readonly pageSize?: number;
-  readonly signal?: AbortSignal | undefined;
 }
 
 export interface VirtplanClient {
@@ -75,19 +77,19 @@ export interface VirtplanClient {
   applicationReadiness(
     estateId: string,
     application: string,
-    options?: RequestOptions,
+    options?: CallOptions,
   ): Promise<ApplicationReadiness>;
   /**
    * Imports an estate file (estate-v1, YAML or JSON). A file that fails validation is a
    * value, not an exception: `__typename` tells which. `format` defaults to JSON when the
    * text starts with `{`, else YAML.
    */
-  importEstate(content: string, format?: EstateFormat, options?: RequestOptions): Promise<ImportEstateResult>;
+  importEstate(content: string, format?: EstateFormat, options?: CallOptions): Promise<ImportEstateResult>;
   /**
    * The consolidation plan of the estate's current revision: computed and stored, or the one
    * already stored for that revision. Needs a `write` key.
    */
-  runPlan(estateId: string, options?: RequestOptions): Promise<ConsolidationPlan>;
+  runPlan(estateId: string, options?: CallOptions): Promise<ConsolidationPlan>;
   /**
    * The disaster-recovery evaluation of the estate's current revision (today's hosts, or a
    * plan's placements with `planId`). Needs a `write` key.
@@ -141,17 +143,14 @@ export function createClient(options: ClientOptions): VirtplanClient {
     },
 
     async *estates(estatesOptions = {}) {
-      const first = estatesOptions.pageSize ?? DEFAULT_PAGE_SIZE;
+      const { pageSize, ...requestOptions } = estatesOptions;
+      const first = pageSize ?? DEFAULT_PAGE_SIZE;
       if (!Number.isInteger(first) || first < 1) {
         throw new RangeError(`pageSize must be a whole number >= 1, got ${first}`);
       }
       let after: string | null = null;
       for (;;) {
-        const data: EstatesPageQuery = await run(
-          EstatesPageDocument,
-          { first, after },
-          { signal: estatesOptions.signal },
-        );
+        const data: EstatesPageQuery = await run(EstatesPageDocument, { first, after }, requestOptions);
         for (const edge of data.estates.edges) yield edge.node;
         const { hasNextPage, endCursor } = data.estates.pageInfo;
         if (!hasNextPage || endCursor === null) return;

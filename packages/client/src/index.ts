@@ -1,5 +1,6 @@
 export {
   type ApplicationReadiness,
+  type CallOptions,
   type ClientOptions,
   type ConsolidationPlan,
   createClient,

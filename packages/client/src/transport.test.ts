@@ -262,6 +262,15 @@ describe('abort', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('AbortSignal.timeout() is reported as a timeout, without retries', async () => {
+    const fake = fakeFetch(hang);
+    const execute = transport(fake.fetch, { timeoutMs: 0 });
+    const error = await failure(execute(QUERY, { id: 'e1' }, { signal: AbortSignal.timeout(20) }));
+    expect(error).toMatchObject({ kind: 'timeout', attempts: 1 });
+    expect(error.message).toContain('deadline');
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('aborting during the backoff wait ends the wait at once', async () => {
     const fake = fakeFetch(networkFailure);
     const controller = new AbortController();

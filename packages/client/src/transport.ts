@@ -265,10 +265,15 @@ function isAuthError(error: GraphQLErrorEntry): boolean {
   return typeof code === 'string' && AUTH_CODES.has(code);
 }
 
+/**
+ * The caller's signal fired. A signal from `AbortSignal.timeout()` is the caller's deadline
+ * passing, so it is reported as a timeout (and, like any abort, not retried).
+ */
 function abortedError(operation: PreparedOperation, attempts: number, cause: unknown): VirtplanClientError {
+  const deadline = cause instanceof Error && cause.name === 'TimeoutError';
   return new VirtplanClientError({
-    kind: 'aborted',
-    message: `${describe(operation)}: aborted by the caller`,
+    kind: deadline ? 'timeout' : 'aborted',
+    message: `${describe(operation)}: ${deadline ? "the caller's deadline (AbortSignal.timeout) passed" : 'aborted by the caller'}`,
     operationName: operation.operationName,
     attempts,
     cause,
