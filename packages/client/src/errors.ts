@@ -2,7 +2,8 @@
  * What went wrong, as one value to switch on:
  *
  * - `network`: the request never got an HTTP response (DNS, refused connection, reset).
- * - `timeout`: an attempt took longer than `timeoutMs`.
+ * - `timeout`: an attempt took longer than `timeoutMs`, or the caller's `AbortSignal.timeout()`
+ *   deadline passed.
  * - `aborted`: the caller's `AbortSignal` fired. Kept apart from `network` and `timeout`
  *   because a cancelled request is the caller's decision, not a failure to report.
  * - `http`: an HTTP failure: a status other than 2xx or 400 (413 body too large, 500
