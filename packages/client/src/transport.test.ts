@@ -49,6 +49,12 @@ describe('request shape', () => {
     expect(request?.body).toEqual({ query: '{ ok }' });
   });
 
+  it('a per-request Authorization header replaces the key, whatever its spelling', async () => {
+    const fake = fakeFetch(() => json({ data: { ok: true } }));
+    await transport(fake.fetch)('{ ok }', undefined, { headers: { Authorization: 'Bearer other' } });
+    expect(fake.requests[0]?.headers.get('authorization')).toBe('Bearer other');
+  });
+
   it('rejects bad options at creation, not at the first request', () => {
     expect(() => createTransport({ url: URL_, fetch: fakeFetch(hang).fetch, timeoutMs: -1 })).toThrow(
       RangeError,

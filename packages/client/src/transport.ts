@@ -60,7 +60,7 @@ export function createTransport(options: TransportOptions): Execute {
   }
   const retry = resolveRetryOptions(options.retries);
   const baseHeaders: Record<string, string> = {
-    ...options.headers,
+    ...lowerCaseKeys(options.headers),
     'content-type': 'application/json',
     accept: 'application/graphql-response+json, application/json;q=0.9',
   };
@@ -77,7 +77,7 @@ export function createTransport(options: TransportOptions): Execute {
       ...(operation.operationName === undefined ? {} : { operationName: operation.operationName }),
       ...(variables === undefined ? {} : { variables }),
     });
-    const headers = { ...baseHeaders, ...requestOptions.headers };
+    const headers = { ...baseHeaders, ...lowerCaseKeys(requestOptions.headers) };
     const maxAttempts = operation.operationType === 'query' ? retry.retries + 1 : 1;
     const { signal } = requestOptions;
 
@@ -298,6 +298,13 @@ function preview(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat === '') return '(empty body)';
   return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+}
+
+/** Header names are case-insensitive: one spelling, so that a later value replaces an earlier one. */
+function lowerCaseKeys(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const lowered: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) lowered[name.toLowerCase()] = value;
+  return lowered;
 }
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
