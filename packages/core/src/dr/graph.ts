@@ -3,6 +3,8 @@
  * the cycles (as data, named by their members), and each workload's effective restart
  * priority (a critical workload pulls what it depends on into its own tier).
  */
+
+import { findCycles } from '../estate/graph.ts';
 import type { Criticality, Workload } from '../estate/types.ts';
 import { CRITICALITIES } from '../estate/types.ts';
 
@@ -57,13 +59,12 @@ export function analyzeDependencies(workloads: readonly Workload[]): DependencyG
   const inCycle = new Uint8Array(n);
   const cycles: number[][] = [];
   if (order.length < n) {
-    for (const comp of stronglyConnected(deps, remaining)) {
-      const i0 = comp[0]!;
-      if (comp.length > 1 || deps[i0]!.includes(i0)) {
-        comp.sort((a, b) => compareIds(workloads[a]!.id, workloads[b]!.id));
-        for (const i of comp) inCycle[i] = 1;
-        cycles.push(comp);
-      }
+    // The same cycle finder normalisation uses, plus self-loops (which it rejects earlier).
+    const selfLoops = deps.flatMap((ds, i) => (ds.includes(i) ? [[i]] : []));
+    for (const comp of [...findCycles(deps), ...selfLoops]) {
+      comp.sort((a, b) => compareIds(workloads[a]!.id, workloads[b]!.id));
+      for (const i of comp) inCycle[i] = 1;
+      cycles.push(comp);
     }
     cycles.sort((a, b) => compareIds(workloads[a[0]!]!.id, workloads[b[0]!]!.id));
   }
@@ -94,51 +95,4 @@ export function analyzeDependencies(workloads: readonly Workload[]): DependencyG
 /** Code-unit order: the same on every machine, whatever the locale. */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Tarjan's SCC over the nodes with `remaining[i] > 0`, iterative (long chains stay off the stack). */
-function stronglyConnected(deps: readonly (readonly number[])[], remaining: Int32Array): number[][] {
-  const n = deps.length;
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const stack: number[] = [];
-  const out: number[][] = [];
-  let counter = 0;
-  for (let root = 0; root < n; root++) {
-    if (remaining[root] === 0 || index[root] !== -1) continue;
-    const work: [number, number][] = [[root, 0]];
-    while (work.length > 0) {
-      const frame = work[work.length - 1]!;
-      const [v, e] = frame;
-      if (e === 0) {
-        index[v] = low[v] = counter++;
-        stack.push(v);
-        onStack[v] = 1;
-      }
-      const next = deps[v]!;
-      if (e < next.length) {
-        frame[1] = e + 1;
-        const w = next[e]!;
-        if (remaining[w] === 0) continue;
-        if (index[w] === -1) work.push([w, 0]);
-        else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
-        continue;
-      }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low[parent[0]] = Math.min(low[parent[0]]!, low[v]!);
-      if (low[v] === index[v]) {
-        const comp: number[] = [];
-        let w: number;
-        do {
-          w = stack.pop()!;
-          onStack[w] = 0;
-          comp.push(w);
-        } while (w !== v);
-        out.push(comp);
-      }
-    }
-  }
-  return out;
 }
