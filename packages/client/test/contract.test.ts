@@ -165,7 +165,7 @@ describe('examples/ris-readiness-check', () => {
     const text = lines.join('\n');
     expect(text).toContain(`${estate.name} (revision 1), application PACS`);
     expect(text).toMatch(
-      /^Readiness: (READY|READY_WITH_CONDITIONS|UNKNOWN|NOT_READY) \(4 workloads: pacs-db, /m,
+      /^Readiness: (READY|READY_WITH_CONDITIONS|UNKNOWN|NOT_READY) \(\d+ workloads: .*\bpacs-db\b/m,
     );
     expect(text).toMatch(/^ {2}pacs-db +RPO .* of .*, RTO .* of .*: (ok|MISSED)$/m);
     expect(text).toMatch(/^Disaster recovery: (HOLDS|DOES NOT HOLD)$/m);
@@ -376,7 +376,8 @@ describe.skipIf(!hasChromium)('in a browser (Chromium)', () => {
         },
         { estateId: id, apiKey: api.keys.write },
       );
-      expect(answer).toMatchObject({ application: 'PACS', workloads: 4, refused: 'auth 401' });
+      expect(answer).toMatchObject({ application: 'PACS', refused: 'auth 401' });
+      expect(answer.workloads).toBeGreaterThan(0);
       expect(answer.agent).toMatch(/Chrome/);
     } finally {
       await browser.close();
