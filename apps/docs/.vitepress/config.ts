@@ -73,6 +73,7 @@ export default defineConfig({
           { text: 'Client SDK', link: '/reference/client/' },
           { text: 'Command line', link: '/reference/cli' },
           { text: 'Performance', link: '/reference/performance' },
+          { text: 'Reliability and security', link: '/reliability' },
         ],
       },
     ],

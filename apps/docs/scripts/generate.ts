@@ -16,7 +16,7 @@ import { clientPages } from './gen-client.ts';
 import { estateFormatPage } from './gen-estate-format.ts';
 import { graphqlPages, undocumented } from './gen-graphql.ts';
 import { type CatalogueRule, rulesPage } from './gen-rules.ts';
-import { generatedNote } from './lib/markdown.ts';
+import { generatedNote, safeMarkdown } from './lib/markdown.ts';
 
 export const docsDir: string = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoDir: string = resolve(docsDir, '../..');
@@ -329,9 +329,7 @@ async function performancePart(): Promise<PartReport> {
     return { part: 'performance', status: 'missing-input', detail: `${rel(source)} not found` };
   }
   // Demote the results file's headings by one level so the page keeps one h1.
-  const results = readFileSync(source, 'utf8')
-    .replace(/\{\{/g, '{&#8203;{')
-    .replace(/^(#{1,5}) /gm, '#$1 ');
+  const results = safeMarkdown(readFileSync(source, 'utf8'), { demoteHeadings: true });
   write('reference/performance.md', [...intro, results].join('\n'));
   return { part: 'performance', status: 'generated', detail: rel(source) };
 }

@@ -7,7 +7,7 @@ import { commandNames } from '../scripts/gen-cli.ts';
 import { estateFormatPage } from '../scripts/gen-estate-format.ts';
 import { graphqlPages, undocumented } from '../scripts/gen-graphql.ts';
 import { rulesPage } from '../scripts/gen-rules.ts';
-import { text } from '../scripts/lib/markdown.ts';
+import { safeMarkdown, text } from '../scripts/lib/markdown.ts';
 import { diffRoutes, extractIds, extractLinks, parseRouteList } from './site.ts';
 
 const SDL = `
@@ -184,6 +184,20 @@ describe('estate format', () => {
 });
 
 describe('markdown escaping', () => {
+  it('makes a results file safe outside code, and leaves code alone', () => {
+    const input = ['| a <b | {{x}} | `<T>` |', '```ts', 'const x: Array<T> = {{}};', '```', 'n<1.3'].join(
+      '\n',
+    );
+    expect(safeMarkdown(input)).toBe(
+      ['| a &lt;b | {&#8203;{x}} | `<T>` |', '```ts', 'const x: Array<T> = {{}};', '```', 'n&lt;1.3'].join(
+        '\n',
+      ),
+    );
+    expect(safeMarkdown('# Results\n```sh\n# comment\n```', { demoteHeadings: true })).toBe(
+      '## Results\n```sh\n# comment\n```',
+    );
+  });
+
   it('keeps HTML and Vue interpolation out of text from the code', () => {
     expect(text('<script>alert(1)</script> {{ x }} a|b')).toBe(
       '&lt;script&gt;alert(1)&lt;/script&gt; {&#8203;{ x }&#8203;} a\\|b',
