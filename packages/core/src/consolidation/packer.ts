@@ -48,6 +48,11 @@ const EMPTY: readonly number[] = [];
 const SCAN_BINS = 100;
 /** Non-improving moves before the search goes back to the last packing and frees other machines. */
 const STAGNATION = 100;
+/** Largest pending set whose two-machine split is searched exhaustively (2^n subsets). */
+const EXACT_SPLIT_MAX = 14;
+/** The pack move looks at this many machines, with this many search nodes each. */
+const PACK_TRIES = 40;
+const PACK_NODES = 4000;
 
 /** Mutable packing state shared by the greedy and the search. */
 class State {
@@ -650,6 +655,56 @@ class Search {
         return true;
       }
       for (const i of placed) s.remove(i);
+      if (
+        k === 2 &&
+        order.length <= EXACT_SPLIT_MAX &&
+        !p.carries &&
+        this.exactSplit(order, targets[0]!, targets[1]!)
+      ) {
+        pending.clear();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the items split exactly between two empty machines (every subset tried, sums built
+   * incrementally); places them when they do. First fit can miss such a split.
+   */
+  exactSplit(items: readonly number[], t1: number, t2: number): boolean {
+    const { s, D } = this;
+    const p = s.p;
+    const n = items.length;
+    const total = new Float64Array(D);
+    for (const i of items) for (let d = 0; d < D; d++) total[d]! += p.demand[i * D + d]!;
+    for (let d = 0; d < D; d++) {
+      if (!fitsWithin(total[d]!, p.cap[t1 * D + d]! + p.cap[t2 * D + d]!)) return false;
+    }
+    const size = 1 << n;
+    const sums = new Float64Array(size * D);
+    for (let mask = 1; mask < size; mask++) {
+      const low = mask & -mask;
+      const bit = 31 - Math.clz32(low);
+      const prev = mask ^ low;
+      const item = items[bit]!;
+      let fits1 = true;
+      for (let d = 0; d < D; d++) {
+        const v = sums[prev * D + d]! + p.demand[item * D + d]!;
+        sums[mask * D + d] = v;
+        if (!fitsWithin(v, p.cap[t1 * D + d]!)) fits1 = false;
+      }
+      if (!fits1) continue;
+      let fits2 = true;
+      for (let d = 0; d < D; d++) {
+        if (!fitsWithin(total[d]! - sums[mask * D + d]!, p.cap[t2 * D + d]!)) {
+          fits2 = false;
+          break;
+        }
+      }
+      if (!fits2) continue;
+      for (let b = 0; b < n; b++) s.add(items[b]!, mask & (1 << b) ? t1 : t2);
+      return true;
     }
     return false;
   }
@@ -665,7 +720,7 @@ class Search {
     const used: number[] = [];
     for (let b = 0; b < p.m; b++) if (s.items[b]!.length > 0 && !freed.includes(b)) used.push(b);
     const pend = [...pending].sort((a, b) => s.weight[b]! - s.weight[a]! || a - b).slice(0, 14);
-    const tries = Math.min(used.length, 40);
+    const tries = Math.min(used.length, PACK_TRIES);
     const start = rng.below(Math.max(1, used.length));
     const load = new Float64Array(D);
     for (let k = 0; k < tries; k++) {
@@ -683,7 +738,7 @@ class Search {
       let nodes = 0;
       load.fill(0);
       const dfs = (j: number, w: number): void => {
-        if (++nodes > 4000) return;
+        if (++nodes > PACK_NODES) return;
         if (w > best) {
           best = w;
           bestSet = [...chosen];

@@ -45,9 +45,9 @@ export function defaultIterations(n: number): number {
   return Math.round(5000 + 100 * n);
 }
 
-/** Default time limit (ms) when a clock is given: grows with the instance, 30 s at most. */
+/** Default time limit (ms) when a clock is given: 0.8 s up to 1,000 workloads, then growing, 20 s at most. */
 export function defaultTimeLimitMs(n: number): number {
-  return Math.min(20000, n <= 1000 ? 150 + 0.7 * n : Math.max(850, 500 + 0.05 * n));
+  return Math.min(20000, n <= 1000 ? 800 : Math.max(850, 500 + 0.05 * n));
 }
 
 interface SiteState {
