@@ -2,7 +2,7 @@
  * Load shedding: plan and DR runs past the server's concurrency limit are refused at once with
  * 503 + Retry-After (code OVERLOADED), never queued without bound; a client that waits and retries
  * gets its result; each estate revision ends with exactly one stored plan; the rejections are
- * counted in /metrics; cheap reads keep being answered during the burst.
+ * counted in /metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -145,11 +145,4 @@ describe(`a server allowing ${MAX_RUNS} plan or DR run at a time`, () => {
       slowestServedMs: Math.max(...served.map((b) => b.ms)),
     });
   }, 90_000);
-
-  it('cached results and reads are not limited: 40 concurrent runPlan of one stored plan all answer 200', async () => {
-    const e = estateIds[0]!;
-    const results = await Promise.all(Array.from({ length: 40 }, () => gql(server, key, RUN_PLAN, { e })));
-    const ids = new Set(results.map((r) => (dataOf(r).runPlan as { id: string }).id));
-    expect(ids.size).toBe(1);
-  }, 60_000);
 });
