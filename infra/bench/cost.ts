@@ -124,11 +124,13 @@ async function main(): Promise<void> {
     dataDir = mkdtempSync(join(tmpdir(), 'virtplan-bench-'));
   }
   const env = serverEnv(databaseUrl, dataDir ? { VIRTPLAN_DATA_DIR: join(dataDir, 'db') } : {});
-  // The key first: with PGlite only one process may open the data folder at a time.
-  const key = await createKey(env, 'bench');
-  const replica = await startReplica('bench', env);
   const rows: Row[] = [];
+  const started: Replica[] = [];
   try {
+    // The key first: with PGlite only one process may open the data folder at a time.
+    const key = await createKey(env, 'bench');
+    const replica = await startReplica('bench', env);
+    started.push(replica);
     const community = await importEstate(replica, key, COMMUNITY);
     const regional = await importEstate(replica, key, REGIONAL);
     const planned = await graphql(replica, key, RUN_PLAN, { id: regional });
@@ -201,7 +203,7 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(lines.join('\n'));
   } finally {
-    await stopReplica(replica);
+    for (const replica of started) await stopReplica(replica);
     if (BASE_URL) {
       const admin = new pg.Client({ connectionString: BASE_URL });
       await admin.connect();
