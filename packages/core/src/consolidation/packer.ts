@@ -426,7 +426,7 @@ export function pack(p: PackProblem, rng: Rng, budget: Budget): PackResult {
   // Bin-centric minimum bin slack (Gupta & Ho; Fleszar & Hindi's MBS'): each machine takes the
   // largest item left plus the subset of the others that fills it most, found by a bounded search
   // that also looks up an exact completion of the room left. Small inputs only.
-  if (p.n <= 3000 && D > 1) {
+  if (p.n <= 3000) {
     for (let round = 0; round < 30; round++) {
       if (round > 0 && (state.used() <= p.lowerBound || budget.spent() || budget.expired())) break;
       const s = new State(p, weight);
