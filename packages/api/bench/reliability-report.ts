@@ -206,7 +206,9 @@ function badInputSection(): string {
   if (bi) {
     const tried = bi.tried as { name: string; status: number; ms: number }[];
     out.push(
-      `${n(tried.length)} malformed or abusive GraphQL requests, each refused with its status and no stack trace:\n`,
+      `${n(tried.length)} malformed or abusive GraphQL requests and the status each got: refused with 4xx, or ` +
+        '(200) answered with a typed validation error or “not found”; never a stack trace, SQL or a crash, and the ' +
+        'server logged no unexpected error:\n',
     );
     out.push('| request | status | ms |');
     out.push('|---|---:|---:|');
@@ -216,7 +218,14 @@ function badInputSection(): string {
   const fuzz = load('fuzz.core');
   out.push('### Estate files and RVTools CSVs (core, fast-check with a fixed seed)\n');
   if (fuzz && (fuzz.lines as string[]).length) {
-    for (const l of fuzz.lines as string[]) out.push(l.trimEnd());
+    let inTable = false;
+    for (const l of fuzz.lines as string[]) {
+      const row = l.trimStart().startsWith('|');
+      // Markdown needs a blank line between paragraphs and before a table.
+      if (!row || !inTable) out.push('');
+      out.push(l.trim());
+      inTable = row;
+    }
     out.push('');
   } else out.push(missing('the core fuzzing'));
   return out.join('\n');
@@ -243,7 +252,10 @@ function render(): string {
     [load('load.pglite'), load('load.postgres')].reduce((s, r) => s + Number(r?.lostUpdates ?? 0), 0);
   const fuzzLines = (load('fuzz.core')?.lines as string[] | undefined) ?? [];
   const fuzzHeadline =
-    fuzzLines.find((l) => l.includes('Fuzzing summary'))?.replace(/.*Fuzzing summary/, 'Fuzzing') ?? '';
+    fuzzLines
+      .find((l) => l.includes('Fuzzing summary'))
+      ?.replace(/.*Fuzzing summary/, 'Fuzzing')
+      .replace(/\.\s*$/, '') ?? '';
   const tried = ((load('bad-input')?.tried as unknown[]) ?? []).length;
   return `---
 title: Reliability and security
