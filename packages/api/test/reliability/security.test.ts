@@ -8,6 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revokeApiKey } from '../../src/auth/keys.ts';
+import { openDatabase } from '../../src/db/client.ts';
 import {
   createKeys,
   dataOf,
@@ -21,6 +23,7 @@ import {
   recordResult,
   STORE_KINDS,
   type Store,
+  sleep,
   startServer,
   stopAllServers,
   withDirectDb,
@@ -153,6 +156,7 @@ describe.each(STORE_KINDS)('access rules on %s', (kind) => {
   let revoked: string;
   let a: Ids;
   const responses: GqlResponse[] = [];
+  let revocationSeenAfterMs: number | null = null;
   /** Successful changes made per key id (each must have exactly one audit entry). */
   const changesByKey = new Map<string, number>();
 
@@ -309,6 +313,26 @@ describe.each(STORE_KINDS)('access rules on %s', (kind) => {
         dataOf(await gql(key, '{ viewer { organization scope keyId } }')).viewer as Record<string, string>;
       expect(await viewer(aRead)).toEqual({ organization: 'org-a', scope: 'READ', keyId: keyIdOf(aRead) });
       expect(await viewer(bWrite)).toEqual({ organization: 'org-b', scope: 'WRITE', keyId: keyIdOf(bWrite) });
+    });
+
+    it('on Postgres: a key revoked while the server runs stops working within seconds', async () => {
+      if (kind !== 'postgres') return; // PGlite: one process holds the data, so keys change only while it is down.
+      const [fresh] = await createKeys(store, [{ organization: 'org-a', scope: 'read' }]);
+      dataOf(await gql(fresh!.key, '{ viewer { organization } }'));
+      const database = await openDatabase({ databaseUrl: store.databaseUrl });
+      try {
+        expect(await revokeApiKey(database.db, fresh!.id)).toBe(true);
+      } finally {
+        await database.close();
+      }
+      const revokedAt = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - revokedAt < 5_000) {
+        status = (await gql(fresh!.key, '{ viewer { organization } }')).status;
+        if (status === 200) await sleep(100);
+      }
+      expect(status).toBe(401);
+      revocationSeenAfterMs = Date.now() - revokedAt;
     });
   });
 
@@ -559,6 +583,7 @@ describe.each(STORE_KINDS)('access rules on %s', (kind) => {
           'logs and messages',
         ],
         idFieldsCovered: Object.keys(ID_CALLS).length,
+        revocationSeenAfterMs,
       });
     });
   });
