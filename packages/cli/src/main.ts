@@ -43,10 +43,33 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.stderr(`virtplan ${name}: ${error.message}\n`);
       return 2;
     }
+    const network = unreachable(error);
+    if (network) {
+      io.stderr(`virtplan ${name}: ${network}\n`);
+      return 1;
+    }
     // A bug, not bad input: say so without a stack trace unless asked for one.
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`virtplan ${name}: internal error: ${message}\n`);
     if (io.env.VIRTPLAN_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ''}\n`);
     return 1;
   }
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+]);
+
+/** A database or network that cannot be reached is the operator's to fix, not a bug: say which. */
+function unreachable(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !NETWORK_CODES.has(code)) return null;
+  const e = error as { address?: string; port?: number; hostname?: string };
+  const where = e.hostname ?? (e.address ? `${e.address}${e.port ? `:${e.port}` : ''}` : 'the server');
+  return `cannot reach the database at ${where} (${code}); is it running, and is DATABASE_URL right?`;
 }

@@ -19,3 +19,15 @@ it('the real command runs, and bad input exits 2 with no stack trace', () => {
   expect(help.status).toBe(0);
   expect(help.stdout).toContain('validate');
 });
+
+it('an unreachable database is a clear message, not an internal error', () => {
+  const result = spawnSync(process.execPath, [bin, 'migrate'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toBe(
+    'virtplan migrate: cannot reach the database at 127.0.0.1:1 (ECONNREFUSED); is it running, and is DATABASE_URL right?\n',
+  );
+});
