@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import type { Principal } from './auth/keys.ts';
+import type { CachedKey, Principal } from './auth/keys.ts';
 import type { Db } from './db/client.ts';
 import type { AnalysisCache, RunLimiter } from './services/analysis.ts';
-import type { Loaders } from './services/loaders.ts';
+import type { EstateSummary, Loaders } from './services/loaders.ts';
+import type { TtlCache } from './services/ttl-cache.ts';
 
 /** What lives as long as the server: shared by every request, holding nothing another replica needs. */
 export interface AppContext {
@@ -12,10 +13,17 @@ export interface AppContext {
   readonly analysis: AnalysisCache;
   /** Bounds plan and DR runs in flight in this process; past it requests get 503 + Retry-After. */
   readonly runs: RunLimiter;
-  /** Limits of the complexity plugin. */
+  /** Query limits: nesting depth, estimated cost (`first` multiplies), fields selected. */
   readonly limits: { readonly depth: number; readonly complexity: number; readonly breadth: number };
   /** Milliseconds a plan search may run. */
   readonly planTimeLimitMs: number;
+  /**
+   * Keys and estate summaries read within the last `cacheTtlMs` (default 1 s): spares the database
+   * the same reads on every request. A revocation or a change made through another replica is seen
+   * after at most that long; changes made through this process are seen at once.
+   */
+  readonly keyCache: TtlCache<CachedKey>;
+  readonly estateCache: TtlCache<EstateSummary>;
 }
 
 /** Per request: the caller and request-scoped batch loaders. */

@@ -8,6 +8,7 @@ import { appliedMigrationCount, committedMigrationCount } from './db/migrate.ts'
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createYogaServer, GRAPHQL_PATH } from './server.ts';
 import { AnalysisCache, RunLimiter } from './services/analysis.ts';
+import { TtlCache } from './services/ttl-cache.ts';
 
 export interface HttpServerOptions {
   readonly database: Database;
@@ -25,6 +26,8 @@ export interface HttpServerOptions {
   readonly planTimeLimitMs?: number | undefined;
   /** How long shutdown waits for in-flight requests (default 10 s). */
   readonly shutdownGraceMs?: number | undefined;
+  /** How long keys and estate summaries are reused, in ms (default 1000; 0: read every time). */
+  readonly cacheTtlMs?: number | undefined;
   /** Close the database with the server (default true). */
   readonly ownsDatabase?: boolean | undefined;
 }
@@ -56,6 +59,22 @@ function sendJson(
 }
 
 class BodyTooLarge extends Error {}
+
+function tooLarge(res: ServerResponse, maxBodyBytes: number): void {
+  sendJson(
+    res,
+    413,
+    {
+      errors: [
+        {
+          message: `request body larger than ${maxBodyBytes} bytes (VIRTPLAN_MAX_BODY_BYTES)`,
+          extensions: { code: 'PAYLOAD_TOO_LARGE' },
+        },
+      ],
+    },
+    { connection: 'close' },
+  );
+}
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -91,9 +110,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     db: database.db,
     logger,
     analysis: new AnalysisCache(),
-    runs: new RunLimiter(options.maxConcurrentRuns ?? 4),
+    runs: new RunLimiter(options.maxConcurrentRuns ?? 4, 2, () => metrics.runsRejected.inc()),
     limits: { depth: 15, complexity: 20_000, breadth: 400, ...options.limits },
     planTimeLimitMs: options.planTimeLimitMs ?? 2_000,
+    keyCache: new TtlCache(options.cacheTtlMs ?? 1_000),
+    estateCache: new TtlCache(options.cacheTtlMs ?? 1_000),
   };
   const yoga = createYogaServer({
     app,
@@ -143,37 +164,35 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         });
         return 'other';
     }
-    let body: Buffer | undefined;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      try {
-        body = await readBody(req, maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          sendJson(
-            res,
-            413,
-            {
-              errors: [
-                {
-                  message: `request body larger than ${maxBodyBytes} bytes (VIRTPLAN_MAX_BODY_BYTES)`,
-                  extensions: { code: 'PAYLOAD_TOO_LARGE' },
-                },
-              ],
-            },
-            { connection: 'close' },
-          );
-          return GRAPHQL_PATH;
-        }
-        throw error;
-      }
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > maxBodyBytes) {
+      req.resume();
+      tooLarge(res, maxBodyBytes);
+      return GRAPHQL_PATH;
     }
-    const headers = new Headers();
+    if (req.method === 'GET' || req.method === 'HEAD' || declared !== undefined) {
+      // Length known and within the limit (Node's parser holds the body to it): yoga reads it itself.
+      await yoga.handle(req, res);
+      return GRAPHQL_PATH;
+    }
+    // A chunked body of unknown length: read it here, counting, and refuse it past the limit.
+    let body: Buffer | undefined;
+    try {
+      body = await readBody(req, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        tooLarge(res, maxBodyBytes);
+        return GRAPHQL_PATH;
+      }
+      throw error;
+    }
+    const headers = new yoga.fetchAPI.Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value === undefined) continue;
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else headers.set(name, value);
     }
-    const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+    const request = new yoga.fetchAPI.Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
       method: req.method ?? 'GET',
       headers,
       ...(body ? { body: new Uint8Array(body) } : {}),

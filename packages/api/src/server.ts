@@ -1,13 +1,36 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { GraphQLError, type ValidationRule } from 'graphql';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import { GraphQLError, parse, type ValidationRule } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { authenticate, type Principal } from './auth/keys.ts';
+import { authenticate, type Principal, scopeAllows } from './auth/keys.ts';
 import type { AppContext, RequestContext } from './context.ts';
+import { findOperation, operationCost } from './graphql/cost.ts';
 import { depthLimit } from './graphql/depth-limit.ts';
 import { buildSchema } from './graphql/index.ts';
 import { createLoaders } from './services/loaders.ts';
 
 export const GRAPHQL_PATH = '/graphql';
+
+interface OnExecuteEvent {
+  readonly args: ExecutionArgs;
+  readonly setResultAndStopExecution: (result: ExecutionResult) => void;
+}
+
+/** A connection-level failure (database down, restarting, unreachable, pool exhausted): retryable. */
+const UNAVAILABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P0[1-3]|08\d{3}|53300|Connection terminated|timeout exceeded when trying to connect|connection error/i;
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  let e = error as { code?: unknown; message?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if (UNAVAILABLE.test(`${String(e.code ?? '')} ${String(e.message ?? '')}`)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
+/** Most tokens a GraphQL document may have (estates travel in variables, not in the document). */
+export const MAX_DOCUMENT_TOKENS = 2_000;
 
 export interface YogaOptions {
   readonly app: AppContext;
@@ -71,11 +94,72 @@ export function createYogaServer(
         // log it, mask it. Duck-typed: graphql may be loaded twice (ESM and CJS), so instanceof fails.
         if (isExpectedError(error)) return error as GraphQLError;
         const original = (error as { originalError?: unknown }).originalError ?? error;
+        if (isDatabaseUnavailable(original)) {
+          app.logger.warn({ err: original }, 'database unavailable');
+          return new GraphQLError('the database is unavailable; retry shortly', {
+            extensions: {
+              code: 'DATABASE_UNAVAILABLE',
+              http: { status: 503, headers: { 'Retry-After': '5' } },
+            },
+          });
+        }
         app.logger.error({ err: original }, 'unexpected error while serving a request');
-        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR', unexpected: true } });
       },
     },
     plugins: [
+      {
+        // graphql's parser is recursive: a document nested thousands deep overflowed the stack (an
+        // unexpected error). Cap the tokens (graphql-armor's default is 1000) and refuse with 400.
+        onParse: ({ setParseFn }: { setParseFn: (fn: typeof parse) => void }) => {
+          setParseFn((source, options) => {
+            try {
+              return parse(source, { ...options, maxTokens: MAX_DOCUMENT_TOKENS });
+            } catch (error) {
+              if (!(error instanceof RangeError)) throw error;
+              throw new GraphQLError('the document is nested too deeply', {
+                extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } },
+              });
+            }
+          });
+        },
+      },
+      {
+        // Access and cost, per operation before it runs: a read key runs no mutation; an operation
+        // costing more than the limit (with its variables: `first` multiplies) runs not at all.
+        onExecute: ({ args, setResultAndStopExecution }: OnExecuteEvent) => {
+          const context = args.contextValue as RequestContext;
+          const operation = findOperation(args.document, args.operationName);
+          if (!operation) return;
+          const refuse = (message: string, code: string, status: number) =>
+            setResultAndStopExecution({
+              errors: [new GraphQLError(message, { extensions: { code, http: { status } } })],
+            });
+          if (operation.operation === 'mutation' && !scopeAllows(context.principal.scope, 'write')) {
+            refuse(
+              `the key's scope (${context.principal.scope}) does not allow changes: mutations need write`,
+              'FORBIDDEN',
+              403,
+            );
+            return;
+          }
+          const cost = operationCost(args.schema, args.document, operation, args.variableValues ?? {});
+          const limits = context.limits;
+          if (cost.complexity > limits.complexity) {
+            refuse(
+              `query complexity ${cost.complexity} exceeds the limit of ${limits.complexity}`,
+              'QUERY_TOO_COMPLEX',
+              400,
+            );
+          } else if (cost.breadth > limits.breadth) {
+            refuse(
+              `query breadth ${cost.breadth} (fields selected) exceeds the limit of ${limits.breadth}`,
+              'QUERY_TOO_COMPLEX',
+              400,
+            );
+          }
+        },
+      },
       {
         onValidate: ({ addValidationRule }: { addValidationRule: (rule: ValidationRule) => void }) => {
           addValidationRule(depthLimit(app.limits.depth));
@@ -90,7 +174,7 @@ export function createYogaServer(
       if (header === null && options.demoPrincipal) {
         principal = options.demoPrincipal;
       } else {
-        const result = await authenticate(app.db, header);
+        const result = await authenticate(app.db, header, app.keyCache);
         if (!result.ok) {
           throw unauthenticated(
             result.reason === 'MISSING'
@@ -102,7 +186,7 @@ export function createYogaServer(
         }
         principal = result.principal;
       }
-      return { ...app, principal, loaders: createLoaders(app.db, principal) };
+      return { ...app, principal, loaders: createLoaders(app.db, principal, app.estateCache) };
     },
   });
 }

@@ -482,6 +482,8 @@ export function runApiSuite(label: string, makeDatabase: () => Promise<TestDatab
       await database.db.execute(
         sql`update estates set document = '{"broken": true}'::jsonb, revision = revision + 1000 where id = ${estateId}`,
       );
+      // Written behind the server's back: seen once the cached summary expires (cacheTtlMs, 1 s).
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
       const res = await gql(
         url,
         keys.read,

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { apiKeys, auditLog, organizations } from '../db/schema/index.ts';
+import type { TtlCache } from '../services/ttl-cache.ts';
 
 export type Scope = 'read' | 'write' | 'admin';
 export const SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
@@ -101,15 +102,13 @@ export type AuthFailure = 'MISSING' | 'MALFORMED' | 'INVALID';
  * Checks an `Authorization` header value. The row is found by the key's public id; the secret's
  * hash is compared in constant time. Unknown, wrong and revoked keys fail alike.
  */
-export async function authenticate(
-  db: Db,
-  header: string | null,
-): Promise<{ ok: true; principal: Principal } | { ok: false; reason: AuthFailure }> {
-  if (header === null || header.trim() === '') return { ok: false, reason: 'MISSING' };
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header.trim());
-  const parts = match ? KEY_PATTERN.exec(match[1] ?? '') : null;
-  if (!parts) return { ok: false, reason: 'MALFORMED' };
-  const [, id, secret] = parts as unknown as [string, string, string];
+export interface CachedKey {
+  readonly principal: Principal;
+  readonly secretSha256: Buffer;
+}
+
+/** A live key's row, or undefined when unknown, revoked or of no valid scope. */
+async function loadKey(db: Db, id: string): Promise<CachedKey | undefined> {
   const rows = await db
     .select({
       scope: apiKeys.scope,
@@ -122,19 +121,34 @@ export async function authenticate(
     .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
     .where(eq(apiKeys.id, id));
   const row = rows[0];
-  // Hash and compare even when the row is missing, so timing does not tell which ids exist.
-  const expected = Buffer.from(row?.secretSha256 ?? '0'.repeat(64), 'hex');
-  const matches = timingSafeEqual(sha256(secret), expected);
-  if (!row || !matches || row.revokedAt !== null || !isScope(row.scope)) {
-    return { ok: false, reason: 'INVALID' };
-  }
+  if (!row || row.revokedAt !== null || !isScope(row.scope)) return undefined;
   return {
-    ok: true,
     principal: {
       organizationId: row.organizationId,
       organizationName: row.organizationName,
       scope: row.scope,
       keyId: id,
     },
+    secretSha256: Buffer.from(row.secretSha256, 'hex'),
   };
+}
+
+export async function authenticate(
+  db: Db,
+  header: string | null,
+  cache?: TtlCache<CachedKey>,
+): Promise<{ ok: true; principal: Principal } | { ok: false; reason: AuthFailure }> {
+  if (header === null || header.trim() === '') return { ok: false, reason: 'MISSING' };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header.trim());
+  const parts = match ? KEY_PATTERN.exec(match[1] ?? '') : null;
+  if (!parts) return { ok: false, reason: 'MALFORMED' };
+  const [, id, secret] = parts as unknown as [string, string, string];
+  const secretHash = sha256(secret);
+  // Keys checked within the cache TTL are not read again; concurrent first reads share one query.
+  const key = cache ? await cache.getOrLoad(id, () => loadKey(db, id)) : await loadKey(db, id);
+  // Compare even when the key is unknown, so timing does not tell which ids exist.
+  const matches = timingSafeEqual(secretHash, key?.secretSha256 ?? Buffer.alloc(32));
+  if (!key || !matches) return { ok: false, reason: 'INVALID' };
+  const principal = key.principal;
+  return { ok: true, principal };
 }

@@ -1,25 +1,19 @@
 import SchemaBuilder from '@pothos/core';
-import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
-import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
-import { scopeAllows } from '../auth/keys.ts';
 import type { RequestContext } from '../context.ts';
 
-/** Default and maximum page size of every connection. */
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page-size.ts';
 
 export const builder = new SchemaBuilder<{
   Context: RequestContext;
-  AuthScopes: { read: boolean; write: boolean; admin: boolean };
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     ID: { Input: string; Output: string };
   };
 }>({
-  plugins: [RelayPlugin, ScopeAuthPlugin, ComplexityPlugin],
+  plugins: [RelayPlugin],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
@@ -41,33 +35,6 @@ export const builder = new SchemaBuilder<{
     afterArgOptions: { description: 'Return the items after this cursor.' },
     lastArgOptions: { description: 'Not supported: lists page forward only.' },
     beforeArgOptions: { description: 'Not supported: lists page forward only.' },
-  },
-  scopeAuth: {
-    authScopes: async (context) => ({
-      read: scopeAllows(context.principal.scope, 'read'),
-      write: scopeAllows(context.principal.scope, 'write'),
-      admin: scopeAllows(context.principal.scope, 'admin'),
-    }),
-    unauthorizedError: (_parent, context, info) =>
-      new GraphQLError(
-        `the key's scope (${context.principal.scope}) does not allow ${info.parentType.name}.${info.fieldName}`,
-        { extensions: { code: 'FORBIDDEN' } },
-      ),
-  },
-  complexity: {
-    defaultComplexity: 1,
-    // Connections multiply by `first`; plain lists are bounded by the estate and count once.
-    defaultListMultiplier: 1,
-    limit: (context) => context.limits,
-    complexityError: (kind, result) => {
-      const name = String(kind).toLowerCase() as 'depth' | 'breadth' | 'complexity';
-      const max = { depth: result.maxDepth, breadth: result.maxBreadth, complexity: result.maxComplexity }[
-        name
-      ];
-      return new GraphQLError(`query ${name} ${result[name]} exceeds the limit of ${max}`, {
-        extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
-      });
-    },
   },
 });
 

@@ -12,6 +12,9 @@ import {
   sites,
   workloads,
 } from '../db/schema/index.ts';
+import type { TtlCache } from './ttl-cache.ts';
+
+const resolved = Promise.resolve();
 
 /**
  * Collects the keys asked for in one tick and loads them with one query (no N+1), caching each
@@ -33,7 +36,8 @@ export class BatchLoader<K, V> {
     if (cached) return cached;
     const promise = new Promise<V>((resolve, reject) => {
       this.#queue.push({ key, resolve, reject });
-      if (this.#queue.length === 1) setImmediate(() => this.#flush());
+      // As DataLoader does: after the promise jobs of this tick, so sibling resolvers join the batch.
+      if (this.#queue.length === 1) resolved.then(() => process.nextTick(() => void this.#flush()));
     });
     this.#cache.set(id, promise);
     return promise;
@@ -98,16 +102,22 @@ function byArgs(keys: readonly SliceKey[]): SliceKey[][] {
   return [...groupBy(keys, (k) => JSON.stringify([k.after, k.limit, k.application ?? null])).values()];
 }
 
-export function createLoaders(db: Db, principal: Principal) {
+export function createLoaders(db: Db, principal: Principal, estateCache?: TtlCache<EstateSummary>) {
   const org = principal.organizationId;
 
+  const loadEstates = async (ids: readonly string[]) =>
+    db
+      .select(estateSummaryColumns)
+      .from(estates)
+      .where(and(eq(estates.organizationId, org), inArray(estates.id, [...ids])));
   const estate = new BatchLoader<string, EstateSummary | null>(
     async (ids) => {
-      const rows = await db
-        .select(estateSummaryColumns)
-        .from(estates)
-        .where(and(eq(estates.organizationId, org), inArray(estates.id, ids)));
-      return new Map(rows.map((r) => [r.id, r]));
+      if (!estateCache) return new Map((await loadEstates(ids)).map((r) => [r.id, r]));
+      // Summaries read within the cache TTL are reused; concurrent first reads share one query.
+      const found = await Promise.all(
+        ids.map((id) => estateCache.getOrLoad(`${org}/${id}`, async () => (await loadEstates([id]))[0])),
+      );
+      return new Map(found.filter((r) => r !== undefined).map((r) => [r.id, r]));
     },
     (id) => id,
     null,

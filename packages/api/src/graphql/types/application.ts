@@ -27,7 +27,7 @@ export const ApplicationReadinessRef = builder
       workloads: t.field({
         type: [WorkloadRef],
         description: 'Its workloads.',
-        complexity: { field: 1, multiplier: 10 },
+        extensions: { cost: { multiplier: 10 } },
         resolve: async (a, _args, ctx) => {
           const rows = await Promise.all(
             a.workloads.map((id) => ctx.loaders.workload.load({ estateId: a.estateId, id })),

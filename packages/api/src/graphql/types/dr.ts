@@ -304,7 +304,7 @@ export const DrEvaluationRef = builder.objectRef<DrEvaluationRow>('DrEvaluation'
     workloads: t.field({
       type: [WorkloadDrRef],
       description: 'Each workload’s RPO and RTO.',
-      complexity: { field: 1, multiplier: 20 },
+      extensions: { cost: { multiplier: 20 } },
       resolve: (d) => [...drOf(d).workloads],
     }),
     links: t.field({

@@ -6,15 +6,7 @@ import { ApplicationReadinessRef } from './application.ts';
 import { AuditEntryRef } from './audit.ts';
 import { EstateFormatEnum } from './common.ts';
 import { DrEvaluationRef } from './dr.ts';
-import {
-  connectionComplexity,
-  EstateRef,
-  HostRef,
-  LinkRef,
-  rejectBackwardPaging,
-  SiteRef,
-  WorkloadRef,
-} from './estate.ts';
+import { EstateRef, HostRef, LinkRef, rejectBackwardPaging, SiteRef, WorkloadRef } from './estate.ts';
 import { ConsolidationPlanRef } from './plan.ts';
 import { PoliciesRef, type PoliciesShape } from './policies.ts';
 
@@ -128,7 +120,7 @@ EstateRef.implement({
         args: {
           application: t.arg.string({ required: false, description: 'Only workloads of this application.' }),
         },
-        complexity: connectionComplexity,
+        extensions: { cost: { connection: true } },
         resolve: async (e, args, ctx) => {
           rejectBackwardPaging(args);
           const limit = pageSize(args.first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
@@ -180,7 +172,7 @@ EstateRef.implement({
       {
         type: ConsolidationPlanRef,
         description: 'Stored consolidation plans, newest first.',
-        complexity: connectionComplexity,
+        extensions: { cost: { connection: true } },
         resolve: async (e, args, ctx) => {
           rejectBackwardPaging(args);
           const limit = pageSize(args.first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
@@ -196,7 +188,7 @@ EstateRef.implement({
       {
         type: DrEvaluationRef,
         description: 'Stored DR evaluations, newest first.',
-        complexity: connectionComplexity,
+        extensions: { cost: { connection: true } },
         resolve: async (e, args, ctx) => {
           rejectBackwardPaging(args);
           const limit = pageSize(args.first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
@@ -212,7 +204,7 @@ EstateRef.implement({
       {
         type: AuditEntryRef,
         description: 'Every change to the estate, newest first. Read-only: nothing can edit it.',
-        complexity: connectionComplexity,
+        extensions: { cost: { connection: true } },
         resolve: async (e, args, ctx) => {
           rejectBackwardPaging(args);
           const limit = pageSize(args.first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);

@@ -34,11 +34,6 @@ export function rejectBackwardPaging(args: {
   }
 }
 
-export const connectionComplexity = (args: { first?: number | null | undefined }) => ({
-  field: 1,
-  multiplier: Math.max(1, args.first ?? DEFAULT_PAGE_SIZE),
-});
-
 SiteRef.implement({
   description: 'A data centre or server room.',
   fields: (t) => ({

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { RequestContext } from '../../context.ts';
 import {
   addEntry,
@@ -29,6 +30,7 @@ import {
 
 function outcome(ctx: RequestContext, result: ChangeOutcome) {
   ctx.loaders.clearAll();
+  if (result.ok) ctx.estateCache.delete(`${ctx.principal.organizationId}/${result.estate.id}`);
   if (result.ok) return { kind: 'SUCCESS' as const, estate: result.estate, warnings: result.warnings };
   return result.refusal;
 }
@@ -58,7 +60,6 @@ const revisionArg = (t: Parameters<Parameters<typeof builder.mutationFields>[0]>
 
 builder.mutationType({
   description: 'Changes. Each needs a `write` key (deleting an estate needs `admin`) and is audited.',
-  authScopes: { write: true },
   fields: (t) => ({
     importEstate: t.field({
       type: ImportEstateResultRef,
@@ -196,16 +197,24 @@ builder.mutationType({
     deleteEstate: t.field({
       type: DeleteEstateResultRef,
       description: 'Deletes an estate with its plans and DR evaluations. Needs an `admin` key.',
-      authScopes: { admin: true },
       args: {
         id: t.arg.id({ required: true, description: 'Estate id.' }),
         expectedRevision: revisionArg(t),
       },
       resolve: async (_root, args, ctx) => {
+        if (ctx.principal.scope !== 'admin') {
+          throw new GraphQLError(
+            `the key's scope (${ctx.principal.scope}) does not allow deleting estates: it needs admin`,
+            {
+              extensions: { code: 'FORBIDDEN' },
+            },
+          );
+        }
         const id = String(args.id);
         if (!isUuid(id)) return { kind: 'NOT_FOUND' as const, id, message: `no estate with id ${id}` };
         const result = await deleteEstate(ctx.db, ctx.principal, id, args.expectedRevision);
         ctx.loaders.clearAll();
+        ctx.estateCache.delete(`${ctx.principal.organizationId}/${id}`);
         return result.ok ? { kind: 'DELETED' as const, id } : result.refusal;
       },
     }),

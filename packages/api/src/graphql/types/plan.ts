@@ -262,7 +262,7 @@ export const ConsolidationPlanRef = builder.objectRef<PlanRow>('ConsolidationPla
     placements: t.field({
       type: [PlacementRef],
       description: 'Where each placed workload runs.',
-      complexity: { field: 1, multiplier: 20 },
+      extensions: { cost: { multiplier: 20 } },
       resolve: (p) => [...planOf(p).placements],
     }),
     unplaced: t.field({

@@ -7,7 +7,7 @@ import { findEstate, notFoundError, readinessOf, requireEstate } from '../../ser
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../builder.ts';
 import { ApplicationReadinessRef } from './application.ts';
 import { ScopeEnum } from './common.ts';
-import { connectionComplexity, EstateRef, rejectBackwardPaging } from './estate.ts';
+import { EstateRef, rejectBackwardPaging } from './estate.ts';
 
 const ViewerRef = builder
   .objectRef<{ organization: string; scope: 'read' | 'write' | 'admin'; keyId: string | null }>('Viewer')
@@ -26,7 +26,6 @@ const ViewerRef = builder
 
 builder.queryType({
   description: 'Reads. Every field sees only the caller’s organization.',
-  authScopes: { read: true },
   fields: (t) => ({
     viewer: t.field({
       type: ViewerRef,
@@ -48,7 +47,7 @@ builder.queryType({
       {
         type: EstateRef,
         description: 'The organization’s estates, oldest first.',
-        complexity: connectionComplexity,
+        extensions: { cost: { connection: true } },
         resolve: async (_root, args, ctx) => {
           rejectBackwardPaging(args);
           const limit = pageSize(args.first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);

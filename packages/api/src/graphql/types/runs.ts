@@ -93,7 +93,7 @@ builder.mutationFields((t) => ({
   runPlan: t.field({
     type: ConsolidationPlanRef,
     // Heavy: aliases run one after another inside the run limit, so cap them per request.
-    complexity: RUN_COMPLEXITY,
+    extensions: { cost: { field: RUN_COMPLEXITY } },
     description:
       'The consolidation plan of the estate’s current revision: computed and stored (listed by Estate.plans), ' +
       'or the one already stored for this revision. Too many runs at once: HTTP 503 with Retry-After.',
@@ -102,7 +102,7 @@ builder.mutationFields((t) => ({
   }),
   evaluateDr: t.field({
     type: DrEvaluationRef,
-    complexity: RUN_COMPLEXITY,
+    extensions: { cost: { field: RUN_COMPLEXITY } },
     description:
       'The DR evaluation of the estate’s current revision, as of today: computed and stored, or the one already ' +
       'stored today for this revision. With `planId`, the plan’s placements are evaluated instead of today’s hosts.',
