@@ -71,8 +71,11 @@ export function planConsolidation(estate: Estate, options: PlanOptions = {}): Co
   const rng = createRng(seed);
   const toPlace = estate.workloads.filter((w) => !stay.has(w.id));
   const effort = options.effort ?? 1;
+  // With a clock the time limit is the budget; without one, a deterministic iteration budget.
   const budget = createBudget(
-    Math.max(1, Math.round(defaultIterations(toPlace.length) * effort)),
+    options.now
+      ? Number.POSITIVE_INFINITY
+      : Math.max(1, Math.round(defaultIterations(toPlace.length) * effort)),
     options.now,
     options.timeLimitMs ?? defaultTimeLimitMs(toPlace.length),
   );

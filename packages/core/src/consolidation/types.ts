@@ -168,13 +168,17 @@ export interface SolveStats {
 export interface PlanOptions {
   /** Stop the improvement search after this many milliseconds of `now()`. */
   readonly timeLimitMs?: number;
-  /** A clock in milliseconds (e.g. `performance.now`); without it the search runs on an iteration budget. */
+  /**
+   * A clock in milliseconds (e.g. `performance.now`): the search then stops at `timeLimitMs` (default
+   * `defaultTimeLimitMs`) or at the lower bound. Without it the search runs on a deterministic
+   * iteration budget, so the same input and seed always give the same plan.
+   */
   readonly now?: () => number;
   /** Seed of the search's pseudo-random generator; default 1. */
   readonly seed?: number;
   /** Workload ids that stay on their physical machine (readiness NOT_READY). */
   readonly stayPhysical?: ReadonlySet<string>;
-  /** Scales the default iteration budget (1 = default). */
+  /** Scales the default iteration budget used when no clock is given (1 = default). */
   readonly effort?: number;
   /** Called now and then during long searches (0..1). */
   readonly onProgress?: (fraction: number) => void;
