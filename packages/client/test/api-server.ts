@@ -23,7 +23,7 @@ export interface TestApi {
 }
 
 /** Starts the API in this process. PGlite takes seconds to start: share one per test file. */
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(options: { maxConcurrentRuns?: number } = {}): Promise<TestApi> {
   const database = await openDatabase({ dataDir: 'memory://' });
   let server: RunningServer | undefined;
   try {
@@ -32,7 +32,13 @@ export async function startTestApi(): Promise<TestApi> {
     const write = await createApiKey(database.db, { organization, scope: 'write' });
     const read = await createApiKey(database.db, { organization, scope: 'read' });
     const other = await createApiKey(database.db, { organization: 'Mercy General', scope: 'admin' });
-    server = await startHttpServer({ database, logger: createLogger('silent'), port: 0, host: '127.0.0.1' });
+    server = await startHttpServer({
+      database,
+      logger: createLogger('silent'),
+      port: 0,
+      host: '127.0.0.1',
+      maxConcurrentRuns: options.maxConcurrentRuns,
+    });
     const running = server;
     return {
       url: running.url,

@@ -30,7 +30,11 @@ let hospitalYaml: string;
 let hospital: EstateSummary | undefined;
 
 beforeAll(async () => {
-  [api, hospitalYaml] = await Promise.all([startTestApi(), readFile(COMMUNITY_HOSPITAL, 'utf8')]);
+  // One plan or DR run at a time, so that concurrent runs meet the API's 503 + Retry-After.
+  [api, hospitalYaml] = await Promise.all([
+    startTestApi({ maxConcurrentRuns: 1 }),
+    readFile(COMMUNITY_HOSPITAL, 'utf8'),
+  ]);
   client = createClient({ url: api.url, apiKey: api.keys.write, retries: { retries: 1, baseDelayMs: 5 } });
 });
 
@@ -117,6 +121,24 @@ describe('runPlan', () => {
     const placed = plan.placements.map((placement) => placement.workload);
     expect(new Set(placed).size).toBe(placed.length);
     expect((await client.runPlan(id)).id).toBe(plan.id);
+  });
+
+  it('http: past the run limit the API answers 503 with Retry-After; the mutation is not retried', async () => {
+    const estates = await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        const result = await client.importEstate(hospitalYaml.replace(/^name: .*$/m, `name: Busy ${n}`));
+        if (result.__typename !== 'ImportEstateSuccess') throw new Error(result.message);
+        return result.estate.id;
+      }),
+    );
+    const outcomes = await Promise.allSettled(estates.map((id) => client.runPlan(id)));
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    expect(outcomes.some((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const error of refused) {
+      expect(error).toMatchObject({ kind: 'http', status: 503, attempts: 1 });
+      expect(error.retryAfterMs).toBeGreaterThan(0);
+    }
   });
 
   it('a read key may not run one', async () => {
