@@ -1,5 +1,5 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import type { DocumentNode, ExecutionArgs, ExecutionResult } from 'graphql';
 import { GraphQLError, parse, type ValidationRule } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate, type Principal, scopeAllows } from './auth/keys.ts';
@@ -71,6 +71,10 @@ query Estates {
 }
 `;
 
+/** Parsed documents kept for reuse (parsing is pure; the same text gives the same document). */
+const MAX_CACHED_DOCUMENTS = 1_000;
+const parsedDocuments = new Map<string, DocumentNode>();
+
 /** The graphql-yoga instance: schema, authentication, masking, CSRF prevention, GraphiQL. */
 export function createYogaServer(
   options: YogaOptions,
@@ -113,8 +117,21 @@ export function createYogaServer(
         // unexpected error). Cap the tokens (graphql-armor's default is 1000) and refuse with 400.
         onParse: ({ setParseFn }: { setParseFn: (fn: typeof parse) => void }) => {
           setParseFn((source, options) => {
+            // Replacing the parse function bypasses yoga's parse cache (and with it the validation
+            // cache, keyed by document): keep our own, bounded, of documents already parsed.
+            const key = typeof source === 'string' ? source : null;
+            const cached = key === null ? undefined : parsedDocuments.get(key);
+            if (cached) return cached;
             try {
-              return parse(source, { ...options, maxTokens: MAX_DOCUMENT_TOKENS });
+              const document = parse(source, { ...options, maxTokens: MAX_DOCUMENT_TOKENS });
+              if (key !== null) {
+                parsedDocuments.set(key, document);
+                if (parsedDocuments.size > MAX_CACHED_DOCUMENTS) {
+                  const oldest = parsedDocuments.keys().next().value;
+                  if (oldest !== undefined) parsedDocuments.delete(oldest);
+                }
+              }
+              return document;
             } catch (error) {
               if (!(error instanceof RangeError)) throw error;
               throw new GraphQLError('the document is nested too deeply', {

@@ -43,7 +43,8 @@ ${DB_OPTIONS_HELP}
 
 Environment: DATABASE_URL, PORT, HOST, LOG_LEVEL (info), VIRTPLAN_DATA_DIR, VIRTPLAN_MAX_BODY_BYTES
 (default ${DEFAULT_MAX_BODY_BYTES}), VIRTPLAN_MAX_CONCURRENT_RUNS (4), VIRTPLAN_PLAN_TIME_LIMIT_MS (2000),
-VIRTPLAN_MAX_DEPTH (15), VIRTPLAN_MAX_COMPLEXITY (20000), VIRTPLAN_SHUTDOWN_GRACE_MS (10000).`,
+VIRTPLAN_MAX_DEPTH (15), VIRTPLAN_MAX_COMPLEXITY (20000), VIRTPLAN_SHUTDOWN_GRACE_MS (10000),
+VIRTPLAN_CACHE_TTL_MS (1000: keys and estate summaries reused this long; 0 reads them every time).`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(argv, {
       port: { type: 'string' },
@@ -95,8 +96,9 @@ VIRTPLAN_MAX_DEPTH (15), VIRTPLAN_MAX_COMPLEXITY (20000), VIRTPLAN_SHUTDOWN_GRAC
         maxConcurrentRuns: intOption('VIRTPLAN_MAX_CONCURRENT_RUNS', env.VIRTPLAN_MAX_CONCURRENT_RUNS, 4, 1),
         planTimeLimitMs: intOption('VIRTPLAN_PLAN_TIME_LIMIT_MS', env.VIRTPLAN_PLAN_TIME_LIMIT_MS, 2_000, 1),
         shutdownGraceMs: intOption('VIRTPLAN_SHUTDOWN_GRACE_MS', env.VIRTPLAN_SHUTDOWN_GRACE_MS, 10_000),
+        cacheTtlMs: intOption('VIRTPLAN_CACHE_TTL_MS', env.VIRTPLAN_CACHE_TTL_MS, 1_000),
         limits: {
-          depth: intOption("VIRTPLAN_MAX_DEPTH", env.VIRTPLAN_MAX_DEPTH, 15, 1),
+          depth: intOption('VIRTPLAN_MAX_DEPTH', env.VIRTPLAN_MAX_DEPTH, 15, 1),
           complexity: intOption('VIRTPLAN_MAX_COMPLEXITY', env.VIRTPLAN_MAX_COMPLEXITY, 20_000, 1),
         },
       });

@@ -2,7 +2,7 @@ import type { WorkloadReadiness } from '@virtplan/core';
 import { GraphQLError } from 'graphql';
 import type { EstateSummary, HostRow, LinkRow, SiteRow, WorkloadRow } from '../../services/loaders.ts';
 import { readinessOf, requireEstate, workloadReadiness } from '../../services/readiness.ts';
-import { builder, DEFAULT_PAGE_SIZE } from '../builder.ts';
+import { builder } from '../builder.ts';
 import {
   CriticalityEnum,
   FindingRef,
