@@ -470,11 +470,41 @@ export function runApiSuite(label: string, makeDatabase: () => Promise<TestDatab
       expect(page.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     });
 
-    it('refuses bodies over the size limit with 413', async () => {
+    it('refuses bodies over the size limit with 413, with or without a declared length', async () => {
       const big = 'x'.repeat(SMALL_BODY_LIMIT + 10);
       const res = await gql(url, keys.write, IMPORT, { content: big, format: 'YAML' });
       expect(res.status).toBe(413);
       expect(res.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+      const chunk = new TextEncoder().encode(
+        JSON.stringify({ query: IMPORT, variables: { content: big, format: 'YAML' } }),
+      );
+      const stream = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < chunk.length; i += 65_536) controller.enqueue(chunk.slice(i, i + 65_536));
+          controller.close();
+        },
+      });
+      const chunked = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.write}` },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit);
+      expect(chunked.status).toBe(413);
+      const small = new TextEncoder().encode(JSON.stringify({ query: '{ viewer { organization } }' }));
+      const okChunked = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.read}` },
+        body: new ReadableStream({
+          start(controller) {
+            controller.enqueue(small);
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(okChunked.status).toBe(200);
+      expect((await okChunked.json()).data.viewer.organization).toBe('north-hospital');
     });
 
     it('masks unexpected errors: no stack, no SQL, logged on the server', async () => {
@@ -585,6 +615,25 @@ export function runApiSuite(label: string, makeDatabase: () => Promise<TestDatab
     });
 
     it('keeps every stored estate, plan and key across a restart', async () => {
+      // A request in flight when shutdown starts still gets its answer.
+      const fresh = await gql(url, keys.write, IMPORT, {
+        content: readExample('regional-hospital.yaml').replace(/^name: .*$/m, 'name: In flight'),
+        format: 'YAML',
+      });
+      const inFlight = gql(
+        url,
+        keys.write,
+        `mutation($id: ID!) { runPlan(estateId: $id) { id hostsUsed } }`,
+        {
+          id: fresh.body.data.importEstate.estate.id,
+        },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await server.close();
+      const answered = await inFlight;
+      expect(answered.status).toBe(200);
+      expect(answered.body.data.runPlan.hostsUsed).toBeGreaterThan(0);
+      await start();
       const before = await gql(
         url,
         keys.read,
