@@ -156,6 +156,16 @@ describe.each(STORE_KINDS)('access rules on %s', (kind) => {
   let revoked: string;
   let a: Ids;
   const responses: GqlResponse[] = [];
+  /** A's audit entries right after the setup: every one must still be there, unchanged, at the end. */
+  let auditAtStart: string[] = [];
+  const AUDIT_QUERY = `query($id: ID!) { estate(id: $id) { auditLog(first: 500) { edges { node {
+    sequence at action keyId estateRevision detail } } } } }`;
+  const auditOfA = async (): Promise<string[]> => {
+    const data = dataOf(await gql(aRead, AUDIT_QUERY, { id: a.estateId }));
+    return (data.estate as { auditLog: { edges: { node: unknown }[] } }).auditLog.edges.map((e) =>
+      JSON.stringify(e.node),
+    );
+  };
   let revocationSeenAfterMs: number | null = null;
   /** Successful changes made per key id (each must have exactly one audit entry). */
   const changesByKey = new Map<string, number>();
@@ -256,6 +266,7 @@ describe.each(STORE_KINDS)('access rules on %s', (kind) => {
     const dr = await gql(aWrite, 'mutation($e: ID!) { evaluateDr(estateId: $e) { id } }', { e: a.estateId });
     a.drEvaluationId = (dataOf(dr).evaluateDr as { id: string }).id;
     countChange(aWrite);
+    auditAtStart = await auditOfA();
   }, 180_000);
 
   afterAll(async () => {
@@ -489,6 +500,13 @@ describe.each(STORE_KINDS)('access rules on %s', (kind) => {
         expect(actions).toContain(action);
       }
       expect(entries.every((e) => e.keyId === keyIdOf(aWrite) || e.keyId === keyIdOf(aAdmin))).toBe(true);
+    });
+
+    it('is append-only: after every mutation above, the entries of the start are all there, unchanged', async () => {
+      expect(auditAtStart.length).toBeGreaterThanOrEqual(4);
+      const now = await auditOfA();
+      for (const entry of auditAtStart) expect(now).toContain(entry);
+      expect(now.length).toBeGreaterThan(auditAtStart.length);
     });
 
     it('no mutation or input type can reach the audit log', async () => {
