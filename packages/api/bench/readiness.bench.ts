@@ -18,8 +18,10 @@ interface Started {
 }
 
 function startServer(kind: 'api' | 'hello'): Promise<Started> {
+  // Both servers as deployed: NODE_ENV=production (graphql-js skips its development checks).
   const child = spawn(process.execPath, ['--import', 'tsx', serversScript, kind], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });

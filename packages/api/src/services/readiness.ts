@@ -15,7 +15,8 @@ export const isUuid = (id: string): boolean => UUID.test(id);
 /** The caller's estate `id`, or null when there is none in the caller's organization. */
 export async function findEstate(ctx: RequestContext, id: string): Promise<EstateSummary | null> {
   if (!isUuid(id)) return null;
-  return ctx.loaders.estate.load(id);
+  // Read moments ago (cache TTL): skip the batching machinery.
+  return ctx.estateCache.get(`${ctx.principal.organizationId}/${id}`) ?? ctx.loaders.estate.load(id);
 }
 
 export async function requireEstate(ctx: RequestContext, id: string): Promise<EstateSummary> {
