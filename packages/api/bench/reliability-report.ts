@@ -256,7 +256,10 @@ function securitySection(): string {
     if (!r) continue;
     out.push(
       `- ${db === 'pglite' ? 'PGlite' : 'PostgreSQL'}: ${n((r.rules as string[]).length)} rules checked in ${n(r.requests)} requests; ` +
-        `${n(r.idFieldsCovered)} root fields that take ids called with another organization's ids.`,
+        `${n(r.idFieldsCovered)} root fields that take ids called with another organization's ids` +
+        (typeof r.revocationSeenAfterMs === 'number'
+          ? `; a key revoked while serving was refused after ${n(r.revocationSeenAfterMs)} ms.`
+          : '.'),
     );
   }
   return out.length ? `${out.join('\n')}\n` : missing('the security test');
@@ -339,8 +342,9 @@ key); every root field that takes an id (enumerated from the live schema, so a n
 a test fails) called with another organization's ids returns nothing of theirs and changes
 nothing; a read key cannot run any mutation (again enumerated from the schema) and a write key
 cannot delete; keys are stored only as SHA-256 hashes and no table holds a key or secret; the audit
-log has one entry per change naming the key, and no mutation reaches it; the server's logs and every
-error message are free of keys, secrets and SQL.
+log has one entry per change naming the key, is append-only, and no mutation reaches it; on
+PostgreSQL a key revoked while the server runs stops working within seconds (keys are cached for
+about a second); the server's logs and every error message are free of keys, secrets and SQL.
 
 ${securitySection()}`;
 }
