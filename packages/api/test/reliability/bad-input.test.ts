@@ -108,6 +108,15 @@ describe('malformed bodies', () => {
     );
   });
 
+  it('a cross-site form POST (no key, form-encoded, as a browser form sends): 403 before anything runs', async () => {
+    const forged = `query=${encodeURIComponent(
+      `mutation { importEstate(content: ${JSON.stringify(readExample('spec-example.yaml'))}, format: YAML) { __typename } }`,
+    )}`;
+    await timed('cross-site form POST', 403, () =>
+      post(server, null, forged, 30_000, { 'content-type': 'application/x-www-form-urlencoded' }),
+    );
+  });
+
   it('a mutation over GET: 405 and nothing changes', async () => {
     const started = Date.now();
     const query = encodeURIComponent(

@@ -355,6 +355,24 @@ describe.each(STORE_KINDS)('access rules on %s', (kind) => {
       }
     });
 
+    it("A's ids look to B exactly like ids that do not exist (no existence oracle)", async () => {
+      const missing = '00000000-0000-4000-8000-000000000000';
+      for (const [name, field] of [
+        ['Query.applicationReadiness', 'estateId'],
+        ['Query.comparePlans', 'planId'],
+        ['Query.plan', 'planId'],
+        ['Mutation.changeWorkload', 'estateId'],
+        ['Mutation.runPlan', 'estateId'],
+      ] as const) {
+        const call = ID_CALLS[name]!;
+        const real = await gql(bAdmin, call.query, call.variables(a));
+        const fake = await gql(bAdmin, call.query, call.variables({ ...a, [field]: missing }));
+        const strip = (text: string) => text.replaceAll(a[field], 'ID').replaceAll(missing, 'ID');
+        expect(real.status, name).toBe(fake.status);
+        expect(strip(real.text), name).toBe(strip(fake.text));
+      }
+    });
+
     it('every root field that takes an id has a cross-organization case here', async () => {
       const res = await gql(
         aRead,
