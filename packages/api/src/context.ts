@@ -15,8 +15,8 @@ export interface AppContext {
   readonly runs: RunLimiter;
   /** Query limits: nesting depth, estimated cost (`first` multiplies), fields selected. */
   readonly limits: { readonly depth: number; readonly complexity: number; readonly breadth: number };
-  /** Milliseconds a plan search may run. */
-  readonly planTimeLimitMs: number;
+  /** Milliseconds a plan search may run; undefined: core's default for the estate's size. */
+  readonly planTimeLimitMs: number | undefined;
   /**
    * Keys and estate summaries read within the last `cacheTtlMs` (default 1 s): spares the database
    * the same reads on every request. A revocation or a change made through another replica is seen

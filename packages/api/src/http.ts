@@ -22,7 +22,7 @@ export interface HttpServerOptions {
   readonly limits?: Partial<AppContext['limits']> | undefined;
   /** Plan and DR runs in flight at once before 503 (default 4). */
   readonly maxConcurrentRuns?: number | undefined;
-  /** Milliseconds a plan search may run (default 2000). */
+  /** Milliseconds a plan search may run (default: core's, 0.8 s up to 1,000 workloads). */
   readonly planTimeLimitMs?: number | undefined;
   /** How long shutdown waits for in-flight requests (default 10 s). */
   readonly shutdownGraceMs?: number | undefined;
@@ -112,7 +112,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     analysis: new AnalysisCache(),
     runs: new RunLimiter(options.maxConcurrentRuns ?? 4, 2, () => metrics.runsRejected.inc()),
     limits: { depth: 15, complexity: 20_000, breadth: 400, ...options.limits },
-    planTimeLimitMs: options.planTimeLimitMs ?? 2_000,
+    planTimeLimitMs: options.planTimeLimitMs,
     keyCache: new TtlCache(options.cacheTtlMs ?? 1_000),
     estateCache: new TtlCache(options.cacheTtlMs ?? 1_000),
   };

@@ -44,7 +44,10 @@ async function runPlanInSlot(ctx: RequestContext, estateId: string): Promise<Pla
   {
     const model = await ctx.analysis.estate(estate.id, estate.revision, () => loadDocument(ctx, estate.id));
     const readiness = await readinessOf(ctx, estate);
-    const options = { seed: PLAN_SEED, timeLimitMs: ctx.planTimeLimitMs };
+    const options = {
+      seed: PLAN_SEED,
+      ...(ctx.planTimeLimitMs === undefined ? {} : { timeLimitMs: ctx.planTimeLimitMs }),
+    };
     const plan = planConsolidation(model, {
       ...options,
       now: () => performance.now(),

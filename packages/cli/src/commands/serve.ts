@@ -42,7 +42,7 @@ ${DB_OPTIONS_HELP}
                        Never in production. Also VIRTPLAN_DEMO=1.
 
 Environment: DATABASE_URL, PORT, HOST, LOG_LEVEL (info), VIRTPLAN_DATA_DIR, VIRTPLAN_MAX_BODY_BYTES
-(default ${DEFAULT_MAX_BODY_BYTES}), VIRTPLAN_MAX_CONCURRENT_RUNS (4), VIRTPLAN_PLAN_TIME_LIMIT_MS (2000),
+(default ${DEFAULT_MAX_BODY_BYTES}), VIRTPLAN_MAX_CONCURRENT_RUNS (4), VIRTPLAN_PLAN_TIME_LIMIT_MS (core's default: 800 for up to 1,000 workloads),
 VIRTPLAN_MAX_DEPTH (15), VIRTPLAN_MAX_COMPLEXITY (20000), VIRTPLAN_SHUTDOWN_GRACE_MS (10000),
 VIRTPLAN_CACHE_TTL_MS (1000: keys and estate summaries reused this long; 0 reads them every time).`,
   run: async (argv, io) => {
@@ -94,7 +94,9 @@ VIRTPLAN_CACHE_TTL_MS (1000: keys and estate summaries reused this long; 0 reads
         demoPrincipal,
         graphiqlHeaders: key ? JSON.stringify({ Authorization: `Bearer ${key}` }) : undefined,
         maxConcurrentRuns: intOption('VIRTPLAN_MAX_CONCURRENT_RUNS', env.VIRTPLAN_MAX_CONCURRENT_RUNS, 4, 1),
-        planTimeLimitMs: intOption('VIRTPLAN_PLAN_TIME_LIMIT_MS', env.VIRTPLAN_PLAN_TIME_LIMIT_MS, 2_000, 1),
+        planTimeLimitMs: env.VIRTPLAN_PLAN_TIME_LIMIT_MS
+          ? intOption('VIRTPLAN_PLAN_TIME_LIMIT_MS', env.VIRTPLAN_PLAN_TIME_LIMIT_MS, 0, 1)
+          : undefined,
         shutdownGraceMs: intOption('VIRTPLAN_SHUTDOWN_GRACE_MS', env.VIRTPLAN_SHUTDOWN_GRACE_MS, 10_000),
         cacheTtlMs: intOption('VIRTPLAN_CACHE_TTL_MS', env.VIRTPLAN_CACHE_TTL_MS, 1_000),
         limits: {
