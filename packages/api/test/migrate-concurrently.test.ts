@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.ts';
-import { applyMigrations, appliedMigrationCount, committedMigrationCount } from '../src/db/migrate.ts';
+import { appliedMigrationCount, applyMigrations, committedMigrationCount } from '../src/db/migrate.ts';
 import { freshPostgres } from './helpers.ts';
 
 const url = process.env.DATABASE_URL;

@@ -18,6 +18,8 @@ export interface DatabaseOptions {
   readonly poolSize?: number | undefined;
   /** Statement timeout for pg, in ms (default 15000). */
   readonly statementTimeoutMs?: number | undefined;
+  /** Called with every SQL statement the application runs (tests count queries with it). */
+  readonly onQuery?: ((sql: string) => void) | undefined;
 }
 
 export interface Database {
@@ -45,6 +47,8 @@ export function redactUrl(url: string): string {
 
 /** Opens the database: pg when a URL is given, else PGlite in a locked data folder. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const onQuery = options.onQuery;
+  const logger = onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {};
   if (options.databaseUrl) {
     const statementTimeout = options.statementTimeoutMs ?? 15_000;
     const pool = new pg.Pool({
@@ -57,7 +61,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
     // A dropped idle connection (database restarted) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    const db = drizzleNodePg({ client: pool }) as unknown as Db;
+    const db = drizzleNodePg({ client: pool, ...logger }) as unknown as Db;
     return {
       db,
       kind: 'postgres',
@@ -65,7 +69,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       withSession: async (fn) => {
         const client = await pool.connect();
         try {
-          return await fn(drizzleNodePg({ client }) as unknown as Db);
+          return await fn(drizzleNodePg({ client, ...logger }) as unknown as Db);
         } finally {
           client.release();
         }
@@ -83,7 +87,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     release();
     throw error;
   }
-  const db = drizzlePglite({ client }) as unknown as Db;
+  const db = drizzlePglite({ client, ...logger }) as unknown as Db;
   return {
     db,
     kind: 'pglite',

@@ -112,12 +112,25 @@ export function createLoaders(db: Db, principal: Principal, estateCache?: TtlCac
       .where(and(eq(estates.organizationId, org), inArray(estates.id, [...ids])));
   const estate = new BatchLoader<string, EstateSummary | null>(
     async (ids) => {
-      if (!estateCache) return new Map((await loadEstates(ids)).map((r) => [r.id, r]));
-      // Summaries read within the cache TTL are reused; concurrent first reads share one query.
-      const found = await Promise.all(
-        ids.map((id) => estateCache.getOrLoad(`${org}/${id}`, async () => (await loadEstates([id]))[0])),
-      );
-      return new Map(found.filter((r) => r !== undefined).map((r) => [r.id, r]));
+      const found = new Map<string, EstateSummary>();
+      const missing: string[] = [];
+      for (const id of ids) {
+        const hit = estateCache?.get(`${org}/${id}`);
+        if (hit) found.set(id, hit);
+        else missing.push(id);
+      }
+      if (missing.length === 1 && estateCache) {
+        // The hot case (one estate, many concurrent requests): concurrent first reads share one query.
+        const id = missing[0]!;
+        const row = await estateCache.getOrLoad(`${org}/${id}`, async () => (await loadEstates([id]))[0]);
+        if (row) found.set(id, row);
+      } else if (missing.length > 0) {
+        for (const row of await loadEstates(missing)) {
+          found.set(row.id, row);
+          estateCache?.set(`${org}/${row.id}`, row);
+        }
+      }
+      return found;
     },
     (id) => id,
     null,
