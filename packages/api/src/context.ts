@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CachedKey, Principal } from './auth/keys.ts';
 import type { Db } from './db/client.ts';
 import type { AnalysisCache, RunLimiter } from './services/analysis.ts';
+import type { ComputePool } from './services/compute-pool.ts';
 import type { EstateSummary, Loaders } from './services/loaders.ts';
 import type { TtlCache } from './services/ttl-cache.ts';
 
@@ -13,6 +14,8 @@ export interface AppContext {
   readonly analysis: AnalysisCache;
   /** Bounds plan and DR runs in flight in this process; past it requests get 503 + Retry-After. */
   readonly runs: RunLimiter;
+  /** Worker threads for plan and DR runs; null: they run on the event loop. */
+  readonly compute: ComputePool | null;
   /** Query limits: nesting depth, estimated cost (`first` multiplies), fields selected. */
   readonly limits: { readonly depth: number; readonly complexity: number; readonly breadth: number };
   /** Milliseconds a plan search may run; undefined: core's default for the estate's size. */

@@ -8,6 +8,7 @@ import { appliedMigrationCount, committedMigrationCount } from './db/migrate.ts'
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createYogaServer, GRAPHQL_PATH } from './server.ts';
 import { AnalysisCache, RunLimiter } from './services/analysis.ts';
+import { ComputePool } from './services/compute-pool.ts';
 import { TtlCache } from './services/ttl-cache.ts';
 
 export interface HttpServerOptions {
@@ -28,6 +29,8 @@ export interface HttpServerOptions {
   readonly shutdownGraceMs?: number | undefined;
   /** How long keys and estate summaries are reused, in ms (default 1000; 0: read every time). */
   readonly cacheTtlMs?: number | undefined;
+  /** Run plans and DR evaluations in worker threads (default true). */
+  readonly computeWorkers?: boolean | undefined;
   /** Close the database with the server (default true). */
   readonly ownsDatabase?: boolean | undefined;
 }
@@ -106,11 +109,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const { database, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const metrics = createMetrics();
+  const maxConcurrentRuns = options.maxConcurrentRuns ?? 4;
+  const compute = options.computeWorkers === false ? null : new ComputePool(maxConcurrentRuns);
+  compute?.warmUp();
   const app: AppContext = {
+    compute,
     db: database.db,
     logger,
     analysis: new AnalysisCache(),
-    runs: new RunLimiter(options.maxConcurrentRuns ?? 4, 2, () => metrics.runsRejected.inc()),
+    runs: new RunLimiter(maxConcurrentRuns, 2, () => metrics.runsRejected.inc()),
     limits: { depth: 15, complexity: 20_000, breadth: 400, ...options.limits },
     planTimeLimitMs: options.planTimeLimitMs,
     keyCache: new TtlCache(options.cacheTtlMs ?? 1_000),
@@ -271,6 +278,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       }
       server.closeAllConnections();
       await stopped;
+      await compute?.close();
       if (options.ownsDatabase !== false) await database.close();
     })();
     return closing;

@@ -587,6 +587,24 @@ export function runApiSuite(label: string, makeDatabase: () => Promise<TestDatab
       expect(statuses).toContain(200);
     });
 
+    it('keeps answering other requests while a plan runs (plans run in worker threads)', async () => {
+      const imported = await gql(url, keys.write, IMPORT, {
+        content: readExample('regional-hospital.yaml').replace(/^name: .*$/m, 'name: Busy'),
+        format: 'YAML',
+      });
+      const started = Date.now();
+      const plan = gql(url, keys.write, `mutation($id: ID!) { runPlan(estateId: $id) { id } }`, {
+        id: imported.body.data.importEstate.estate.id,
+      }).then((r) => ({ r, at: Date.now() - started }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const health = await fetch(url.replace('/graphql', '/healthz'));
+      const healthAt = Date.now() - started;
+      const done = await plan;
+      expect(health.status).toBe(200);
+      expect(done.r.status).toBe(200);
+      expect(healthAt).toBeLessThan(done.at);
+    });
+
     it('deletes an estate with an admin key', async () => {
       const list = await gql(
         url,

@@ -42,17 +42,23 @@ async function runPlanInSlot(ctx: RequestContext, estateId: string): Promise<Pla
     .limit(1);
   if (stored) return stored;
   {
-    const model = await ctx.analysis.estate(estate.id, estate.revision, () => loadDocument(ctx, estate.id));
     const readiness = await readinessOf(ctx, estate);
     const options = {
       seed: PLAN_SEED,
       ...(ctx.planTimeLimitMs === undefined ? {} : { timeLimitMs: ctx.planTimeLimitMs }),
     };
-    const plan = planConsolidation(model, {
-      ...options,
-      now: () => performance.now(),
-      stayPhysical: notReadyWorkloads(readiness),
-    });
+    const stayPhysical = notReadyWorkloads(readiness);
+    const plan = ctx.compute
+      ? await ctx.compute.plan({
+          kind: 'plan',
+          document: await loadDocument(ctx, estate.id),
+          stayPhysical: [...stayPhysical],
+          ...options,
+        })
+      : planConsolidation(
+          await ctx.analysis.estate(estate.id, estate.revision, () => loadDocument(ctx, estate.id)),
+          { ...options, now: () => performance.now(), stayPhysical },
+        );
     return ctx.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(plans)
@@ -171,11 +177,21 @@ async function runDrInSlot(
   const reusable = candidates[0];
   if (reusable && utcDay(reusable.evaluatedAt) === utcDay(now)) return reusable;
   {
-    const model = await ctx.analysis.estate(estate.id, estate.revision, () => loadDocument(ctx, estate.id));
-    const result = evaluateDr(model, {
-      now: now.toISOString(),
-      ...(plan ? { plan: plan.result as ConsolidationPlan } : {}),
-    });
+    const placements = plan ? { placements: (plan.result as ConsolidationPlan).placements } : undefined;
+    const result = ctx.compute
+      ? await ctx.compute.dr({
+          kind: 'dr',
+          document: await loadDocument(ctx, estate.id),
+          now: now.toISOString(),
+          plan: placements,
+        })
+      : evaluateDr(
+          await ctx.analysis.estate(estate.id, estate.revision, () => loadDocument(ctx, estate.id)),
+          {
+            now: now.toISOString(),
+            ...(placements ? { plan: placements } : {}),
+          },
+        );
     return ctx.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(drEvaluations)

@@ -44,7 +44,8 @@ ${DB_OPTIONS_HELP}
 Environment: DATABASE_URL, PORT, HOST, LOG_LEVEL (info), VIRTPLAN_DATA_DIR, VIRTPLAN_MAX_BODY_BYTES
 (default ${DEFAULT_MAX_BODY_BYTES}), VIRTPLAN_MAX_CONCURRENT_RUNS (4), VIRTPLAN_PLAN_TIME_LIMIT_MS (core's default: 800 for up to 1,000 workloads),
 VIRTPLAN_MAX_DEPTH (15), VIRTPLAN_MAX_COMPLEXITY (20000), VIRTPLAN_SHUTDOWN_GRACE_MS (10000),
-VIRTPLAN_CACHE_TTL_MS (1000: keys and estate summaries reused this long; 0 reads them every time).`,
+VIRTPLAN_CACHE_TTL_MS (1000: keys and estate summaries reused this long; 0 reads them every time),
+VIRTPLAN_COMPUTE_WORKERS (1: plans and DR runs in worker threads; 0: on the event loop).`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(argv, {
       port: { type: 'string' },
@@ -99,6 +100,7 @@ VIRTPLAN_CACHE_TTL_MS (1000: keys and estate summaries reused this long; 0 reads
           : undefined,
         shutdownGraceMs: intOption('VIRTPLAN_SHUTDOWN_GRACE_MS', env.VIRTPLAN_SHUTDOWN_GRACE_MS, 10_000),
         cacheTtlMs: intOption('VIRTPLAN_CACHE_TTL_MS', env.VIRTPLAN_CACHE_TTL_MS, 1_000),
+        computeWorkers: env.VIRTPLAN_COMPUTE_WORKERS !== '0',
         limits: {
           depth: intOption('VIRTPLAN_MAX_DEPTH', env.VIRTPLAN_MAX_DEPTH, 15, 1),
           complexity: intOption('VIRTPLAN_MAX_COMPLEXITY', env.VIRTPLAN_MAX_COMPLEXITY, 20_000, 1),
