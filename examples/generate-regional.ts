@@ -261,8 +261,8 @@ const doc = {
   ],
   links: [{ between: ['north', 'south'], bandwidthMbps: 1000, latencyMs: 3 }],
   hosts: [
-    { id: 'n-esx', site: 'north', count: 8, ...hypervisor },
-    { id: 's-esx', site: 'south', count: 6, ...hypervisor },
+    { id: 'n-esx', site: 'north', count: 10, ...hypervisor },
+    { id: 's-esx', site: 'south', count: 12, ...hypervisor },
     { id: 'nsrv', site: 'north', count: legacyNorth, ...legacy },
     { id: 'ssrv', site: 'south', count: legacySouth, ...legacy },
   ],
