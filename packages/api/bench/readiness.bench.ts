@@ -94,6 +94,8 @@ try {
     },
   ];
   // The machine is shared: interleave short rounds so both servers see the same background load.
+  // Let the API finish starting (its compute worker loads in the background) before measuring.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
   const ROUNDS = 4;
   const per = Math.max(1, Math.round(SECONDS / ROUNDS));
   for (const t of targets) await run(t, 1); // warm-up: JIT, caches
