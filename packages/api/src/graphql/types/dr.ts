@@ -74,7 +74,10 @@ const CriticalPathStepRef = builder.objectRef<CriticalPathStep>('CriticalPathSte
     host: t.exposeString('host', { description: 'Machine.' }),
     startMinute: t.exposeFloat('startMinute', { description: 'Start minute.' }),
     readyMinute: t.exposeFloat('readyMinute', { description: 'Ready minute.' }),
-    waitedFor: t.exposeString('waitedFor', { description: 'detection, dependency or boot-slot.' }),
+    waitedFor: t.exposeString('waitedFor', {
+      description:
+        'detection, dependency, boot-slot or priority (test/training wait for every production workload to start).',
+    }),
   }),
 });
 
@@ -120,9 +123,14 @@ const SiteLossRef = builder.objectRef<SiteLoss>('SiteLoss').implement({
       description: 'Minute the last restarted workload is ready; null when nothing restarts.',
       resolve: (s) => s.completionMinute,
     }),
+    productionReadyMinute: t.float({
+      nullable: true,
+      description: 'Minute the last production/failover workload is ready; test and training come after.',
+      resolve: (s) => s.productionReadyMinute,
+    }),
     criticalPath: t.field({
       type: [CriticalPathStepRef],
-      description: 'The chain of waits that decides completionMinute.',
+      description: 'The chain of waits that decides productionReadyMinute.',
       resolve: (s) => [...s.criticalPath],
     }),
   }),
