@@ -6,7 +6,8 @@
  * StaleRevisionError; plans must be plans), and afterwards every estate's revision must equal one
  * plus the edits acknowledged on it (no lost update). Prints a table; writes JSON when asked.
  *
- *   npx tsx bench/load.ts [--connections 100] [--duration 30] [--postgres] [--max-runs N] [--json FILE]
+ *   npx tsx bench/load.ts [--connections 100] [--duration 30] [--postgres] [--max-runs N]
+ *                         [--compute-workers 0|1] [--json FILE]
  *
  * --postgres runs against a fresh database on DATABASE_URL's server (dropped afterwards);
  * otherwise PGlite in a temporary folder. Exits 1 when a check fails.
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     'edit-estates': { type: 'string', default: '50' },
     'max-runs': { type: 'string' },
+    'compute-workers': { type: 'string' },
   },
 });
 const connections = Number(values.connections);
@@ -88,7 +90,10 @@ async function main(): Promise<number> {
     const key = await createKey(store, { organization: 'org-a', scope: 'write' });
     server = await startServer({
       store,
-      env: values['max-runs'] ? { VIRTPLAN_MAX_CONCURRENT_RUNS: values['max-runs'] } : {},
+      env: {
+        ...(values['max-runs'] ? { VIRTPLAN_MAX_CONCURRENT_RUNS: values['max-runs'] } : {}),
+        ...(values['compute-workers'] ? { VIRTPLAN_COMPUTE_WORKERS: values['compute-workers'] } : {}),
+      },
     });
     console.error(`server up on ${server.url} (${store.kind}); importing estates...`);
 
@@ -373,6 +378,7 @@ async function main(): Promise<number> {
       auditMismatches,
       byKind: rows,
       maxConcurrentRuns: values['max-runs'] ? Number(values['max-runs']) : 'server default',
+      computeWorkers: values['compute-workers'] === '0' ? 'off (runs on the event loop)' : 'server default',
       node: process.version,
       cpus: availableParallelism(),
       loadAverageBefore,
