@@ -308,7 +308,7 @@ npm run reliability:report -w @virtplan/api -- --render  # only rewrite it from 
 
 | | |
 |---|---|
-| Load held | ${loadPg ? `${n(loadPg.connections)} connections for ${n(loadPg.durationSeconds)} s (${loadPg.database}): ${n(loadPg.requests)} requests, ${n(loadPg.requestsPerSecond)} req/s, p99 ${n(loadPg.latencyP99Ms)} ms, ${n(Number(loadPg.status5xx) + Number(loadPg.shed503))} responses 5xx (run limit ${n(loadPg.maxConcurrentRuns)}), ${n(loadPg.wrongAnswers)} wrong answers; at the default run limit the server shed ${n(load('load.postgres')?.shed503)} plan runs with 503 + Retry-After and answered the rest` : '—'} |
+| Load held | ${loadPg ? `${n(loadPg.connections)} connections for ${n(loadPg.durationSeconds)} s (${loadPg.database}): ${n(loadPg.requests)} requests, ${n(loadPg.requestsPerSecond)} req/s, p99 ${n(loadPg.latencyP99Ms)} ms, ${n(Number(loadPg.status5xx) + Number(loadPg.shed503))} responses 5xx (run limit ${n(loadPg.maxConcurrentRuns)}, nothing shed), ${n(loadPg.wrongAnswers)} wrong answers; at the default run limit the server shed ${n(load('load.postgres')?.shed503)} plan runs with 503 + Retry-After and answered the rest` : '—'} |
 | Faults survived | ${faults.length ? faults.map((f) => ('kills' in f ? `PGlite killed ${n(f.kills)} times` : `PostgreSQL stopped for ${n(f.downForMs)} ms mid-load`)).join('; ') : '—'} |
 | Inputs tried | ${fuzzHeadline || '—'}${tried ? `; ${n(tried)} malformed GraphQL requests` : ''} |
 | Lost writes | **${lost}** |
