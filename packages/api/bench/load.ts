@@ -76,7 +76,7 @@ const tallies = Object.fromEntries(
     k,
     { count: 0, wrong: 0, status5xx: 0, shed: 0, other4xx: 0, latencies: [], examples: [] },
   ]),
-) as Record<Kind, Tally>;
+) as unknown as Record<Kind, Tally>;
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -158,7 +158,7 @@ async function main(): Promise<number> {
     };
     let editTurn = 0;
     let freshPlanTurn = 0;
-    type Ctx = { started?: number; estate?: string; revision?: number };
+    type Ctx = { started?: number; estate?: string; revision?: number | undefined };
 
     const record = (kind: Kind, status: number, ok: boolean, context: Ctx, text: string) => {
       const t = tallies[kind];

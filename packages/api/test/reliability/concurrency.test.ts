@@ -120,6 +120,37 @@ describe.each(STORE_KINDS)('concurrent edits on %s', (kind) => {
     expect(await read(keyA)).toEqual(start);
   }, 60_000);
 
+  it('read your writes: after an acknowledged change, reads and plan runs see its revision, under concurrent reads', async () => {
+    let stop = false;
+    // Readers keep loads of the estate in flight, so a cached or in-flight old read would show.
+    const readers = Array.from({ length: 12 }, async () => {
+      while (!stop) await read(keyB);
+    });
+    const stale: string[] = [];
+    try {
+      for (let i = 0; i < 25; i++) {
+        const seen = await read(keyA);
+        const result = await change(keyA, seen.revision, 1_000 + i);
+        if (result.__typename !== 'EstateChanged') continue;
+        const after = await read(keyA);
+        if (after.revision < result.revision!)
+          stale.push(`read revision ${after.revision} after ${result.revision}`);
+        const plan = dataOf(
+          await gql(server, keyA, 'mutation($e: ID!) { runPlan(estateId: $e) { estateRevision } }', {
+            e: estateId,
+          }),
+        ).runPlan as { estateRevision: number };
+        if (plan.estateRevision < result.revision!) {
+          stale.push(`plan of revision ${plan.estateRevision} after ${result.revision}`);
+        }
+      }
+    } finally {
+      stop = true;
+      await Promise.all(readers);
+    }
+    expect(stale).toEqual([]);
+  }, 120_000);
+
   it('six clients incrementing one field with retries: no lost update', async () => {
     const clients = 6;
     const incrementsEach = 5;
