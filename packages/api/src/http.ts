@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Principal } from './auth/keys.ts';
 import type { AppContext } from './context.ts';
@@ -110,7 +111,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const metrics = createMetrics();
   const maxConcurrentRuns = options.maxConcurrentRuns ?? 4;
-  const compute = options.computeWorkers === false ? null : new ComputePool(maxConcurrentRuns);
+  // One worker per core at most: more threads than cores only slow every run down.
+  const compute =
+    options.computeWorkers === false
+      ? null
+      : new ComputePool(Math.min(maxConcurrentRuns, availableParallelism()));
   compute?.warmUp();
   const app: AppContext = {
     compute,

@@ -21,13 +21,19 @@ export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
  * The consolidation plan of the estate's current revision: the stored one when there is one,
  * else computed (within the run limit), stored with its revision and audited.
  */
-export function runPlan(ctx: RequestContext, estateId: string): Promise<PlanRow> {
+export async function runPlan(ctx: RequestContext, estateId: string): Promise<PlanRow> {
+  // A stored plan is a cheap read and needs no run slot; only a computation takes one.
+  const stored = await storedPlan(ctx, await requireEstate(ctx, estateId));
+  if (stored) return stored;
   // The slot is held from the first read to the last write, so load beyond the limit is refused at once.
   return ctx.runs.run(() => runPlanInSlot(ctx, estateId));
 }
 
-async function runPlanInSlot(ctx: RequestContext, estateId: string): Promise<PlanRow> {
-  const estate = await requireEstate(ctx, estateId);
+/** The newest plan stored for the estate's current revision, or null. */
+async function storedPlan(
+  ctx: RequestContext,
+  estate: { id: string; revision: number },
+): Promise<PlanRow | null> {
   const [stored] = await ctx.db
     .select()
     .from(plans)
@@ -40,6 +46,13 @@ async function runPlanInSlot(ctx: RequestContext, estateId: string): Promise<Pla
     )
     .orderBy(desc(plans.seq))
     .limit(1);
+  return stored ?? null;
+}
+
+async function runPlanInSlot(ctx: RequestContext, estateId: string): Promise<PlanRow> {
+  const estate = await requireEstate(ctx, estateId);
+  // Another request may have stored it while this one waited for the slot.
+  const stored = await storedPlan(ctx, estate);
   if (stored) return stored;
   {
     const readiness = await readinessOf(ctx, estate);
@@ -133,12 +146,15 @@ export async function comparePlanRows(ctx: RequestContext, a: string, b: string)
  * The DR evaluation of the estate's current revision today (optionally with a plan's placements):
  * the stored one when there is one, else computed (within the run limit), stored and audited.
  */
-export function runDrEvaluation(
+export async function runDrEvaluation(
   ctx: RequestContext,
   estateId: string,
   planId: string | null,
   now: Date = new Date(),
 ): Promise<DrEvaluationRow> {
+  // A stored evaluation of today is a cheap read and needs no run slot; only a computation takes one.
+  const { reusable } = await drInputs(ctx, estateId, planId, now);
+  if (reusable) return reusable;
   return ctx.runs.run(() => runDrInSlot(ctx, estateId, planId, now));
 }
 
@@ -148,34 +164,8 @@ async function runDrInSlot(
   planId: string | null,
   now: Date,
 ): Promise<DrEvaluationRow> {
-  const estate = await requireEstate(ctx, estateId);
-  let plan: PlanRow | null = null;
-  if (planId !== null) {
-    plan = await findPlan(ctx, planId);
-    if (!plan || plan.estateId !== estate.id)
-      throw notFoundError(`plan of estate ${estate.id} with id`, planId);
-    if (plan.estateRevision !== estate.revision) {
-      throw new GraphQLError(
-        `plan ${planId} was computed from revision ${plan.estateRevision}, but the estate is at revision ${estate.revision}: run a new plan first`,
-        { extensions: { code: 'STALE_PLAN' } },
-      );
-    }
-  }
-  const candidates = await ctx.db
-    .select()
-    .from(drEvaluations)
-    .where(
-      and(
-        eq(drEvaluations.organizationId, ctx.principal.organizationId),
-        eq(drEvaluations.estateId, estate.id),
-        eq(drEvaluations.estateRevision, estate.revision),
-        plan ? eq(drEvaluations.planId, plan.id) : isNull(drEvaluations.planId),
-      ),
-    )
-    .orderBy(desc(drEvaluations.seq))
-    .limit(1);
-  const reusable = candidates[0];
-  if (reusable && utcDay(reusable.evaluatedAt) === utcDay(now)) return reusable;
+  const { estate, plan, reusable } = await drInputs(ctx, estateId, planId, now);
+  if (reusable) return reusable;
   {
     const placements = plan ? { placements: (plan.result as ConsolidationPlan).placements } : undefined;
     const result = ctx.compute
@@ -217,4 +207,37 @@ async function runDrInSlot(
       return row;
     });
   }
+}
+
+/** The estate, the plan (checked against the estate's revision) and a stored evaluation to reuse. */
+async function drInputs(ctx: RequestContext, estateId: string, planId: string | null, now: Date) {
+  const estate = await requireEstate(ctx, estateId);
+  let plan: PlanRow | null = null;
+  if (planId !== null) {
+    plan = await findPlan(ctx, planId);
+    if (!plan || plan.estateId !== estate.id)
+      throw notFoundError(`plan of estate ${estate.id} with id`, planId);
+    if (plan.estateRevision !== estate.revision) {
+      throw new GraphQLError(
+        `plan ${planId} was computed from revision ${plan.estateRevision}, but the estate is at revision ${estate.revision}: run a new plan first`,
+        { extensions: { code: 'STALE_PLAN' } },
+      );
+    }
+  }
+  const candidates = await ctx.db
+    .select()
+    .from(drEvaluations)
+    .where(
+      and(
+        eq(drEvaluations.organizationId, ctx.principal.organizationId),
+        eq(drEvaluations.estateId, estate.id),
+        eq(drEvaluations.estateRevision, estate.revision),
+        plan ? eq(drEvaluations.planId, plan.id) : isNull(drEvaluations.planId),
+      ),
+    )
+    .orderBy(desc(drEvaluations.seq))
+    .limit(1);
+  const candidate = candidates[0];
+  const reusable = candidate && utcDay(candidate.evaluatedAt) === utcDay(now) ? candidate : null;
+  return { estate, plan, reusable };
 }
