@@ -15,5 +15,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One file at a time: the fault test restarts the machine's Postgres under every other suite.
+    fileParallelism: false,
   },
 });
