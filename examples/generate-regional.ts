@@ -12,7 +12,6 @@ const random = () => {
   state = (state * 1103515245 + 12345) % 2147483648;
   return state / 2147483648;
 };
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 const between = (lo: number, hi: number) => lo + random() * (hi - lo);
 const round = (x: number, step: number) => Math.round(x / step) * step;
 
