@@ -45,7 +45,8 @@ export interface PackResult {
 }
 
 const EMPTY: readonly number[] = [];
-const SCAN_BINS = 100;
+/** Machines one search step scans (from a random offset): short steps, many of them. */
+const SCAN_BINS = 20;
 /** Non-improving moves before the search goes back to the last packing and frees other machines. */
 const STAGNATION = 100;
 /** Largest pending set whose two-machine split is searched exhaustively (2^n subsets). */
@@ -252,6 +253,9 @@ function dotProductGreedy(state: State, scale: Float64Array): void {
   remaining = [];
 }
 
+/** Share of the budget the randomised greedy restarts may use; the search gets the rest. */
+const GREEDY_SHARE = 0.25;
+
 /** Candidate checks the search may spend on one machine. */
 const MBS_NODES = 15000;
 
@@ -429,6 +433,7 @@ export function pack(p: PackProblem, rng: Rng, budget: Budget): PackResult {
   if (p.n <= 3000) {
     for (let round = 0; round < 30; round++) {
       if (round > 0 && (state.used() <= p.lowerBound || budget.spent() || budget.expired())) break;
+      if (round > 0 && budget.progress() > GREEDY_SHARE) break;
       const s = new State(p, weight);
       mbsGreedy(s, round === 0 ? null : rng);
       let unplacedWeight = 0;
