@@ -284,77 +284,41 @@ export function createLoaders(db: Db, principal: Principal, estateCache?: TtlCac
       [],
     );
 
-  const planSlice = newestFirst<PlanRow>(async (ids, before, limit) => {
-    const ranked = db
-      .select({
-        ...getColumns(plans),
-        rn: sql<number>`row_number() over (partition by ${plans.estateId} order by ${plans.seq} desc)`.as(
-          'rn',
-        ),
-      })
-      .from(plans)
-      .where(
-        and(
-          eq(plans.organizationId, org),
-          inArray(plans.estateId, ids),
-          before === null ? undefined : lt(plans.seq, before),
-        ),
-      )
-      .as('ranked');
-    return db
-      .select()
-      .from(ranked)
-      .where(lte(ranked.rn, limit + 1))
-      .orderBy(desc(ranked.seq));
-  });
+  /**
+   * The newest `limit + 1` rows per estate of a table keyed (organization, estate, seq), older
+   * than `before`: one window query for every estate of the batch.
+   */
+  const newestRows =
+    <R>(table: typeof plans | typeof drEvaluations | typeof auditLog) =>
+    async (ids: string[], before: number | null, limit: number): Promise<(R & { rn: number })[]> => {
+      const ranked = db
+        .select({
+          ...getColumns(table),
+          rn: sql<number>`row_number() over (partition by ${table.estateId} order by ${table.seq} desc)`.as(
+            'rn',
+          ),
+        })
+        .from(table)
+        .where(
+          and(
+            eq(table.organizationId, org),
+            inArray(table.estateId, ids),
+            before === null ? undefined : lt(table.seq, before),
+          ),
+        )
+        .as('ranked');
+      const rows = await db
+        .select()
+        .from(ranked)
+        .where(lte(ranked.rn, limit + 1))
+        .orderBy(desc(ranked.seq));
+      // The rows are of `table`: the union of the three tables' row types narrows to R here.
+      return rows as (R & { rn: number })[];
+    };
 
-  const drSlice = newestFirst<DrEvaluationRow>(async (ids, before, limit) => {
-    const ranked = db
-      .select({
-        ...getColumns(drEvaluations),
-        rn: sql<number>`row_number() over (partition by ${drEvaluations.estateId} order by ${drEvaluations.seq} desc)`.as(
-          'rn',
-        ),
-      })
-      .from(drEvaluations)
-      .where(
-        and(
-          eq(drEvaluations.organizationId, org),
-          inArray(drEvaluations.estateId, ids),
-          before === null ? undefined : lt(drEvaluations.seq, before),
-        ),
-      )
-      .as('ranked');
-    return db
-      .select()
-      .from(ranked)
-      .where(lte(ranked.rn, limit + 1))
-      .orderBy(desc(ranked.seq));
-  });
-
-  const auditSlice = newestFirst<AuditRow>(async (ids, before, limit) => {
-    const ranked = db
-      .select({
-        ...getColumns(auditLog),
-        rn: sql<number>`row_number() over (partition by ${auditLog.estateId} order by ${auditLog.seq} desc)`.as(
-          'rn',
-        ),
-      })
-      .from(auditLog)
-      .where(
-        and(
-          eq(auditLog.organizationId, org),
-          inArray(auditLog.estateId, ids),
-          before === null ? undefined : lt(auditLog.seq, before),
-        ),
-      )
-      .as('ranked');
-    return db
-      .select()
-      .from(ranked)
-      .where(lte(ranked.rn, limit + 1))
-      .orderBy(desc(ranked.seq));
-  });
+  const planSlice = newestFirst<PlanRow>(newestRows<PlanRow>(plans));
+  const drSlice = newestFirst<DrEvaluationRow>(newestRows<DrEvaluationRow>(drEvaluations));
+  const auditSlice = newestFirst<AuditRow>(newestRows<AuditRow>(auditLog));
 
   /** The stored document of an estate (large; loaded only on a cache miss or when asked for). */
   const document = new BatchLoader<string, { document: unknown; sourceText: string } | null>(
