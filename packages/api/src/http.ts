@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Principal } from './auth/keys.ts';
 import type { AppContext } from './context.ts';
-import { type Database, pingDatabase } from './db/client.ts';
+import { type Database, pingDatabase, withinTimeout } from './db/client.ts';
 import { appliedMigrationCount, committedMigrationCount } from './db/migrate.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createYogaServer, GRAPHQL_PATH } from './server.ts';
@@ -142,7 +142,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (shuttingDown) return { ok: false, checks: { server: 'shutting down' } };
     const reachable = await pingDatabase(database.db, 2_000);
     if (!reachable) return { ok: false, checks: { database: 'unreachable' } };
-    const applied = await appliedMigrationCount(database.db);
+    // Bounded like the ping: a probe must answer even when the database stalls.
+    const applied = await withinTimeout(appliedMigrationCount(database.db), 2_000, -1);
+    if (applied < 0) return { ok: false, checks: { database: 'too slow to answer' } };
     const migrations = applied >= committed ? 'applied' : `pending (${applied} of ${committed} applied)`;
     return { ok: applied >= committed, checks: { database: 'reachable', migrations } };
   }

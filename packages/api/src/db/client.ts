@@ -104,18 +104,27 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /** True when the database answers a trivial query within `timeoutMs`. */
-export async function pingDatabase(db: Db, timeoutMs = 2_000): Promise<boolean> {
+/** `work`'s result, or `onTimeout` when it takes longer than `timeoutMs` (or fails). */
+export async function withinTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      db.execute(sql`select 1`).then(() => true),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
+      work,
+      new Promise<T>((resolve) => {
+        timer = setTimeout(() => resolve(onTimeout), timeoutMs);
       }),
     ]);
   } catch {
-    return false;
+    return onTimeout;
   } finally {
     clearTimeout(timer);
   }
+}
+
+export function pingDatabase(db: Db, timeoutMs = 2_000): Promise<boolean> {
+  return withinTimeout(
+    db.execute(sql`select 1`).then(() => true),
+    timeoutMs,
+    false,
+  );
 }
