@@ -333,7 +333,7 @@ export function createLoaders(db: Db, principal: Principal, estateCache?: TtlCac
     null,
   );
 
-  const all = [
+  const loaders = {
     estate,
     document,
     sitesOf,
@@ -346,24 +346,13 @@ export function createLoaders(db: Db, principal: Principal, estateCache?: TtlCac
     planSlice,
     drSlice,
     auditSlice,
-  ];
+  };
   return {
+    ...loaders,
     /** Forgets everything loaded so far (after a write in the same request). */
     clearAll: () => {
-      for (const loader of all) loader.clear();
+      for (const loader of Object.values(loaders)) loader.clear();
     },
-    estate,
-    document,
-    sitesOf,
-    linksOf,
-    hostsOf,
-    policiesOf,
-    workload,
-    workloadSlice,
-    workloadCount,
-    planSlice,
-    drSlice,
-    auditSlice,
   };
 }
 
